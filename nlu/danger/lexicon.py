@@ -1,0 +1,208 @@
+"""Loading, checking and compiling the danger lexicons (``nlu/danger/<lang>.yaml``).
+
+Every lexicon file is folded with the same ``fold()`` as the text, checked strictly (a
+broken rule must stop the bot from starting, not silently stop detecting danger) and
+compiled to one regex alternation per (language, level, category): a handful of regex
+searches per language instead of one per pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlu.normalize import fold
+from nlu.types import DANGER_CATEGORIES, SUPPORTED_LANGUAGES, DangerLevel
+
+LEXICON_DIR = Path(__file__).parent
+
+# A backslash and the character after it; everything else is folded like message text.
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_UPPERCASE_ESCAPE = re.compile(r"\\[A-Z]")
+# Typographic apostrophes become ASCII ones in both text and patterns ("he’s" = "he's").
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'"})
+_RULE_LEVELS = {level.label: level for level in DangerLevel if level is not DangerLevel.NONE}
+
+
+class LexiconError(ValueError):
+    """A lexicon or conversation-rule file that must be fixed before the engine can run."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """All rules of one language with the same level and category, as one regex."""
+
+    lang: str
+    level: DangerLevel
+    category: str | None
+    regex: re.Pattern[str]
+    # Named group "r<i>" of the regex belongs to rule_ids[i]; rule_regexes[i] is that rule
+    # alone, for the rare second look when a guard swallowed the alternation's match.
+    rule_ids: tuple[str, ...]
+    rule_regexes: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    path: Path
+    groups: tuple[Group, ...]
+    guard: re.Pattern[str] | None
+
+
+def matching_form(text: str) -> str:
+    """The form rules are matched on: ``fold()`` with one kind of apostrophe."""
+    return fold(text).translate(_APOSTROPHES)
+
+
+def fold_pattern(pattern: str) -> str:
+    """Fold a regex like message text, leaving escapes (``\\w``, ``\\.``) untouched."""
+    pieces: list[str] = []
+    position = 0
+    for escape in _ESCAPE.finditer(pattern):
+        pieces.append(_fold_keeping_edges(pattern[position : escape.start()]))
+        pieces.append(escape.group())
+        position = escape.end()
+    pieces.append(_fold_keeping_edges(pattern[position:]))
+    return "".join(pieces)
+
+
+def _fold_keeping_edges(chunk: str) -> str:
+    # fold() trims the text; inside a pattern a leading or trailing space is meaningful.
+    core = chunk.strip()
+    if not core:
+        return " " if chunk else ""
+    lead = " " if chunk[0].isspace() else ""
+    tail = " " if chunk[-1].isspace() else ""
+    return lead + matching_form(core) + tail
+
+
+def bounded(pattern: str) -> str:
+    return rf"(?<!\w)(?:{pattern})(?!\w)"
+
+
+def check_pattern(where: str, raw: object) -> str:
+    """Return the folded pattern, or raise a LexiconError saying what is wrong and where."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise LexiconError(f"{where}: a pattern must be a non-empty string, got {raw!r}")
+    for escape in _ESCAPE.finditer(raw):
+        if _UPPERCASE_ESCAPE.fullmatch(escape.group()):
+            raise LexiconError(
+                f"{where}: uppercase escape {escape.group()!r} in {raw!r}; text is case-folded, "
+                r"use only lowercase escapes (\b \s \w \d)"
+            )
+    folded = fold_pattern(raw)
+    try:
+        compiled = re.compile(bounded(folded))
+    except re.error as error:
+        raise LexiconError(f"{where}: regex {raw!r} does not compile: {error}") from None
+    if compiled.search("") is not None or compiled.search(" . ") is not None:
+        raise LexiconError(f"{where}: regex {raw!r} matches empty text and would fire on anything")
+    return folded
+
+
+def _read_yaml(path: Path) -> Mapping[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise LexiconError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(data, Mapping):
+        raise LexiconError(f"{path}: expected a mapping with 'lang' and 'rules'")
+    return data
+
+
+RuleFields = tuple[str, DangerLevel, str | None, list[str]]
+
+
+def _rule_fields(path: Path, index: int, rule: object) -> RuleFields:
+    if not isinstance(rule, Mapping):
+        raise LexiconError(f"{path}: rule #{index + 1} is not a mapping")
+    rule_id = rule.get("id")
+    if not isinstance(rule_id, str) or not rule_id:
+        raise LexiconError(f"{path}: rule #{index + 1} has no id")
+    where = f"{path}: rule {rule_id}"
+    level = _RULE_LEVELS.get(str(rule.get("level")))
+    if level is None:
+        raise LexiconError(
+            f"{where}: unknown level {rule.get('level')!r} (use one of {sorted(_RULE_LEVELS)})"
+        )
+    category = rule.get("category")
+    if category is None and level is not DangerLevel.CONCERN:
+        raise LexiconError(f"{where}: a {level.label} rule needs a category")
+    if category is not None and category not in DANGER_CATEGORIES:
+        raise LexiconError(f"{where}: unknown category {category!r} (see DANGER_CATEGORIES)")
+    patterns = rule.get("patterns")
+    if not isinstance(patterns, list) or not patterns:
+        raise LexiconError(f"{where}: needs a non-empty list of patterns")
+    folded = [check_pattern(where, pattern) for pattern in patterns]
+    return rule_id, level, category, folded
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    data = _read_yaml(path)
+    lang = data.get("lang")
+    if lang != path.stem or lang not in SUPPORTED_LANGUAGES:
+        raise LexiconError(
+            f"{path}: lang {lang!r} must be the file's name and one of {SUPPORTED_LANGUAGES}"
+        )
+    rules = data.get("rules")
+    if not isinstance(rules, list) or not rules:
+        raise LexiconError(f"{path}: needs a non-empty list of rules")
+    by_key: dict[tuple[DangerLevel, str | None], list[tuple[str, list[str]]]] = {}
+    seen: set[str] = set()
+    for index, rule in enumerate(rules):
+        rule_id, level, category, patterns = _rule_fields(path, index, rule)
+        if rule_id in seen:
+            raise LexiconError(f"{path}: rule {rule_id}: id used twice")
+        seen.add(rule_id)
+        by_key.setdefault((level, category), []).append((rule_id, patterns))
+    groups = tuple(
+        _compile_group(lang, level, category, members)
+        for (level, category), members in sorted(by_key.items(), key=lambda kv: -kv[0][0])
+    )
+    return Lexicon(lang=lang, path=path, groups=groups, guard=_compile_guards(path, data))
+
+
+def _compile_group(
+    lang: str, level: DangerLevel, category: str | None, members: list[tuple[str, list[str]]]
+) -> Group:
+    bodies = ["|".join(f"(?:{p})" for p in patterns) for _, patterns in members]
+    alternatives = [f"(?P<r{index}>{body})" for index, body in enumerate(bodies)]
+    return Group(
+        lang=lang,
+        level=level,
+        category=category,
+        regex=re.compile(bounded("|".join(alternatives))),
+        rule_ids=tuple(rule_id for rule_id, _ in members),
+        rule_regexes=tuple(re.compile(bounded(body)) for body in bodies),
+    )
+
+
+def _compile_guards(path: Path, data: Mapping[str, Any]) -> re.Pattern[str] | None:
+    guards = data.get("guards") or []
+    if not isinstance(guards, list):
+        raise LexiconError(f"{path}: guards must be a list of patterns")
+    folded = [check_pattern(f"{path}: guard #{i + 1}", g) for i, g in enumerate(guards)]
+    if not folded:
+        return None
+    return re.compile(bounded("|".join(f"(?:{p})" for p in folded)))
+
+
+def lexicon_paths(directory: Path) -> Iterator[Path]:
+    # Files starting with "_" hold language-independent data (conversation rules).
+    return (path for path in sorted(directory.glob("*.yaml")) if not path.name.startswith("_"))
+
+
+@lru_cache(maxsize=8)
+def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
+    """Every lexicon in ``directory``, checked and compiled; cached per directory."""
+    lexicons = tuple(load_lexicon(path) for path in lexicon_paths(directory))
+    if not lexicons:
+        raise LexiconError(f"{directory}: no danger lexicons found")
+    return lexicons
