@@ -288,7 +288,7 @@ def _load_default() -> Resources:
 
 
 def _load(path: Path) -> Resources:
-    shown = _shown(path)
+    shown = display_path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -345,7 +345,8 @@ def _build(model: _FileModel) -> Resources:
     return Resources(national=national, municipality=municipality)
 
 
-def _shown(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """The path as a coordinator sees it: relative to the repository when inside it."""
     try:
         return str(path.resolve().relative_to(_REPO_ROOT))
     except ValueError:
