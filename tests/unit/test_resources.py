@@ -57,7 +57,7 @@ def test_every_helpline_the_texts_use_has_a_name_and_number(shipped: Resources) 
         assert re.fullmatch(r".+, [0-9][0-9 -]*", texts[key]), key
 
 
-def test_kvinnofridslinjen_is_free_open_day_and_night_and_has_interpreters(shipped: Resources) -> None:
+def test_kvinnofridslinjen_is_free_always_open_with_interpreters(shipped: Resources) -> None:
     line = shipped.national["kvinnofridslinjen"]
     assert (line.always_open, line.free, line.languages) == (True, True, "many")
 
@@ -73,7 +73,7 @@ def test_the_professionals_only_honour_line_is_not_offered(shipped: Resources) -
     assert shipped.national["ratt_att_valja"].audience == "honour"
 
 
-def test_lines_open_day_and_night_include_112_kvinnofridslinjen_and_bris(shipped: Resources) -> None:
+def test_lines_open_all_hours_include_112_kvinnofridslinjen_and_bris(shipped: Resources) -> None:
     ids = [line.id for line in shipped.lines_24_7()]
     assert {"sos_alarm", "kvinnofridslinjen", "bris"} <= set(ids)
     assert "ratt_att_valja" not in ids  # open 07-21 only
@@ -158,7 +158,9 @@ def test_a_time_without_timezone_is_refused(shipped: Resources) -> None:
 
 def test_a_local_number_typed_in_shows_up_in_the_texts(tmp_path: Path) -> None:
     resources = load_variant(tmp_path, '"000-000 00 01"', '"0771-11 22 33"')
-    assert resources.placeholders()["social_emergency"] == "Socialjouren i Exempelkommun, 0771-11 22 33"
+    assert resources.placeholders()["social_emergency"] == (
+        "Socialjouren i Exempelkommun, 0771-11 22 33"
+    )
 
 
 # --- a coordinator's mistakes, each named with where and how to fix ------------------------
@@ -166,7 +168,8 @@ def test_a_local_number_typed_in_shows_up_in_the_texts(tmp_path: Path) -> None:
 
 def test_hours_written_as_8_16_are_refused_with_an_example(tmp_path: Path) -> None:
     message = error_for(tmp_path, 'mon: "08:00-16:30"', 'mon: "8-16"')
-    assert "municipality.chat_hours.mon: '8-16' is not HH:MM-HH:MM, write e.g. 08:00-16:30" in message
+    expected = "municipality.chat_hours.mon: '8-16' is not HH:MM-HH:MM, write e.g. 08:00-16:30"
+    assert expected in message
     assert message.startswith(str(tmp_path / "resources.yaml"))
 
 
