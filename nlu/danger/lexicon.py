@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from nlu.danger.prefilter import prefixes_of
 from nlu.normalize import fold
 from nlu.types import DANGER_CATEGORIES, SUPPORTED_LANGUAGES, DangerLevel
 
@@ -46,6 +47,8 @@ class Group:
     # alone, for the rare second look when a guard swallowed the alternation's match.
     rule_ids: tuple[str, ...]
     rule_regexes: tuple[re.Pattern[str], ...]
+    # How a match can begin; None: cannot tell, always search (see prefilter.py).
+    prefixes: frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,12 @@ def load_lexicon(path: Path) -> Lexicon:
         _compile_group(lang, level, category, members)
         for (level, category), members in sorted(by_key.items(), key=lambda kv: -kv[0][0])
     )
-    return Lexicon(lang=lang, path=path, groups=groups, guard=_compile_guards(path, data))
+    return Lexicon(
+        lang=lang,
+        path=path,
+        groups=groups,
+        guard=_compile_guards(path, data),
+    )
 
 
 def _compile_group(
@@ -174,13 +182,15 @@ def _compile_group(
 ) -> Group:
     bodies = ["|".join(f"(?:{p})" for p in patterns) for _, patterns in members]
     alternatives = [f"(?P<r{index}>{body})" for index, body in enumerate(bodies)]
+    combined = "|".join(alternatives)
     return Group(
         lang=lang,
         level=level,
         category=category,
-        regex=re.compile(bounded("|".join(alternatives))),
+        regex=re.compile(bounded(combined)),
         rule_ids=tuple(rule_id for rule_id, _ in members),
         rule_regexes=tuple(re.compile(bounded(body)) for body in bodies),
+        prefixes=prefixes_of(combined),
     )
 
 
