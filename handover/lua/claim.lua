@@ -1,0 +1,69 @@
+-- Give a ticket to a staff member, atomically: one ticket, one owner.
+-- arg: 1 staff, 2 session ('' = the most urgent waiting one), 3 take over (0/1),
+--      4 lease (ms), 5 how many recent waits to keep, 6 estimate window (ms)
+-- Returns {status, wait_ms or -1, previous owner or '', ticket fields...}
+--   status: claimed | already_yours | taken_over | empty | taken | gone | not_on_duty
+local staff, wanted, take_over = arg(1), arg(2), arg(3) == '1'
+local lease, keep, window = tonumber(arg(4)), tonumber(arg(5)), tonumber(arg(6))
+if not is_present(staff) then return {'not_on_duty', -1, ''} end
+
+local function reply(status, s, wait_ms, previous)
+  local out = {status, wait_ms, previous}
+  for _, v in ipairs(redis.call('HGETALL', ticket_key(s))) do table.insert(out, v) end
+  return out
+end
+
+local function own(s)
+  redis.call('ZADD', CLAIMED, num(NOW + lease), s)
+  redis.call('HSET', ticket_key(s), 'state', 'claimed', 'staff', staff, 'claimed_at', num(NOW))
+  touch(s)
+  touch_shared()
+end
+
+local function claim_waiting(s)
+  local t = ticket_key(s)
+  redis.call('ZREM', WAITING, s)
+  own(s)
+  local wait_ms = -1
+  -- Only the first claim is a wait the person went through; a ticket back from a dead
+  -- console is not a new arrival.
+  if redis.call('HSETNX', t, 'first_claimed', num(NOW)) == 1 then
+    wait_ms = NOW - tonumber(redis.call('HGET', t, 'since'))
+    local entered = redis.call('HGET', t, 'enqueued_at') or '1'
+    redis.call('LPUSH', RECENT_WAITS,
+      num(NOW) .. '|' .. num(wait_ms) .. '|' .. entered .. '|' .. present_count())
+    redis.call('LTRIM', RECENT_WAITS, 0, keep - 1)
+    redis.call('PEXPIRE', RECENT_WAITS, window)
+  end
+  notify(s, 'staff_joined')
+  emit('claimed', 'session', s, 'staff', staff)
+  emit('queue_changed', 'session', s)
+  return reply('claimed', s, wait_ms, '')
+end
+
+if wanted == '' then
+  -- Tickets whose keys expired leave a dangling member behind: skip and drop those.
+  while true do
+    local top = redis.call('ZRANGE', WAITING, 0, 0)[1]
+    if not top then return {'empty', -1, ''} end
+    if redis.call('EXISTS', ticket_key(top)) == 1 then return claim_waiting(top) end
+    redis.call('ZREM', WAITING, top)
+  end
+end
+
+local state = redis.call('HGET', ticket_key(wanted), 'state')
+if not state then
+  redis.call('ZREM', WAITING, wanted)
+  return {'gone', -1, ''}
+end
+if state == 'waiting' then return claim_waiting(wanted) end
+local owner = redis.call('HGET', ticket_key(wanted), 'staff')
+if owner == staff then
+  own(wanted)
+  return reply('already_yours', wanted, -1, '')
+end
+if not take_over then return {'taken', -1, owner} end
+own(wanted)
+notify(wanted, 'staff_changed')
+emit('transferred', 'session', wanted, 'from', owner, 'to', staff, 'reason', 'take_over')
+return reply('taken_over', wanted, -1, owner)

@@ -1,0 +1,35 @@
+-- A staff member goes off duty (arg 1 = staff), or the housekeeping drops those whose
+-- heartbeat stopped (arg 1 = ''). Conversations a leaving staff member still holds go
+-- back to the queue with their original priority. If nobody is left on duty, every
+-- waiting person gets a no_staff notice and their ticket ends: nobody waits for no one.
+-- Returns {returned sessions..., '|', ended sessions..., '|', staff who went off duty...}
+local staff = arg(1)
+local leaving = {}
+if staff ~= '' then
+  if redis.call('ZREM', ON_DUTY, staff) == 1 then table.insert(leaving, staff) end
+else
+  leaving = redis.call('ZRANGEBYSCORE', ON_DUTY, '-inf', num(NOW))
+  if #leaving > 0 then redis.call('ZREMRANGEBYSCORE', ON_DUTY, '-inf', num(NOW)) end
+end
+local out = {}
+for _, who in ipairs(leaving) do
+  emit('off_duty', 'staff', who)
+end
+-- Only an explicit off duty hands conversations back at once; a missed heartbeat may be
+-- a network blip, and the lease (renewed by the console) decides for those.
+if staff ~= '' and #leaving > 0 then
+  for _, s in ipairs(redis.call('ZRANGE', CLAIMED, 0, -1)) do
+    if redis.call('HGET', ticket_key(s), 'staff') == staff then
+      to_waiting(s)
+      notify(s, 'back_in_queue')
+      emit('released', 'session', s, 'staff', staff, 'reason', 'off_duty')
+      table.insert(out, s)
+    end
+  end
+  if #out > 0 then emit('queue_changed') end
+end
+table.insert(out, '|')
+for _, s in ipairs(flush_if_nobody_on_duty()) do table.insert(out, s) end
+table.insert(out, '|')
+for _, who in ipairs(leaving) do table.insert(out, who) end
+return out
