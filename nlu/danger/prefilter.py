@@ -1,10 +1,10 @@
 """A cheap test that a rule group cannot match a text, to skip most regex searches.
 
 Every danger pattern starts at a word start. For each compiled group we work out, from the
-regex's parse tree, every way its match can begin (its first PREFIX_LENGTH characters). A
-group whose beginnings share nothing with the text's word beginnings cannot match it. Groups
-whose beginning is open-ended (``\\w+ ...``) are always searched: the test only ever skips
-work, never a match.
+regex's parse tree, every way its match can begin (its first 1..PREFIX_LENGTH characters,
+cut short where a class like ``\\w`` makes the list open). A group none of whose beginnings
+is the head of a word in the text cannot match it. Groups that can begin with anything are
+always searched: the test only ever skips work, never a match.
 """
 
 from __future__ import annotations
@@ -57,7 +57,13 @@ def _sequence(items: list[Any], limit: int) -> Expansion:
             if not complete or len(text) == limit:
                 grown.add((text, False))
                 continue
-            for part, part_complete in _item(item, limit - len(text)):
+            try:
+                parts = _item(item, limit - len(text))
+            except _Open:
+                # An open item (\w, .) ends what can be listed: the head is what came before.
+                grown.add((text, False))
+                continue
+            for part, part_complete in parts:
                 grown.add((text + part, part_complete))
         if len(grown) > _MAX_PREFIXES:
             raise _Open
