@@ -198,7 +198,7 @@ def to_csv(rows: Iterable[StatsRow], *, suppress_small: bool = True) -> str:
     rows = list(rows)
     # The wait sum is only there to make the mean; the mean column carries it.
     known = [name for name in report_fields() if name != "wait_seconds_sum"]
-    extra = sorted({name for row in rows for name in row.counts} - set(known))
+    extra = sorted({name for row in rows for name in row.counts} - set(report_fields()))
     columns = [*known, *extra]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -21,7 +21,8 @@ if staff ~= '' and #leaving > 0 then
   for _, s in ipairs(redis.call('ZRANGE', CLAIMED, 0, -1)) do
     if redis.call('HGET', ticket_key(s), 'staff') == staff then
       to_waiting(s)
-      notify(s, 'back_in_queue')
+      -- With nobody left, the no_staff notice below is all the person needs to read.
+      if present_count() > 0 then notify(s, 'back_in_queue') end
       emit('released', 'session', s, 'staff', staff, 'reason', 'off_duty')
       table.insert(out, s)
     end
