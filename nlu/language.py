@@ -41,7 +41,7 @@ CUES_PATH: Final = Path(__file__).with_name("language_cues.yaml")
 TIGRINYA_LATIN_SHARE: Final = 1 / 3
 """Latin text is Tigrinya when at least this share of its words are known Tigrinya words."""
 
-_LINGUA_TO_CODE: Final = {
+LINGUA_CODES: Final = {
     Language.SWEDISH: "sv",
     Language.ENGLISH: "en",
     Language.ARABIC: "ar",
@@ -105,13 +105,13 @@ def identify(text: str) -> LanguageGuess:
         return LanguageGuess("ti", 1.0, "script")
     if script == "arabic":
         by_letters = _by_marks(text, {"fa": _PERSIAN_MARKS, "ar": _ARABIC_MARKS})
-        return by_letters or _detect(text)
+        return by_letters or lingua_guess(text)
     if script == "cyrillic":
         by_letters = _by_marks(text, {"uk": _letter_weights(_UKRAINIAN_LETTERS),
                                       "bs": _letter_weights(_SERBIAN_LETTERS)})
-        return by_letters or _detect(text)
+        return by_letters or lingua_guess(text)
     if script == "latin":
-        return _tigrinya_in_latin(text) or _detect(text)
+        return _tigrinya_in_latin(text) or lingua_guess(text)
     return NO_GUESS
 
 
@@ -197,11 +197,13 @@ def _tigrinya_in_latin(text: str) -> LanguageGuess | None:
     return LanguageGuess("ti", share, "detector")
 
 
-def _detect(text: str) -> LanguageGuess:
-    values = _detector().compute_language_confidence_values(text[:DETECTOR_MAX_CHARS])
+def lingua_guess(text: str, detector: LanguageDetector | None = None) -> LanguageGuess:
+    """The detector step alone (no script rules): identify() uses it, the bench measures it."""
+    detector = detector or _detector()
+    values = detector.compute_language_confidence_values(text[:DETECTOR_MAX_CHARS])
     by_code: dict[str, float] = {}
     for value in values:
-        code = _LINGUA_TO_CODE[value.language]
+        code = LINGUA_CODES[value.language]
         by_code[code] = by_code.get(code, 0.0) + value.value
     if not by_code:
         return NO_GUESS
@@ -213,7 +215,7 @@ def _detect(text: str) -> LanguageGuess:
 def _detector() -> LanguageDetector:
     """Built once, on first use: loading the models takes about a second."""
     return (
-        LanguageDetectorBuilder.from_languages(*_LINGUA_TO_CODE)
+        LanguageDetectorBuilder.from_languages(*LINGUA_CODES)
         .with_preloaded_language_models()
         .build()
     )
