@@ -1,0 +1,315 @@
+"""Cross-validate the Rasa NLU model per language and write docs/nlu-eval.md.
+
+Run with the Rasa environment (Python 3.10), from the project root:
+
+    .venv-rasa/bin/python -m nlu.rasa_eval            # what `make nlu-eval` runs
+    .venv-rasa/bin/python -m nlu.rasa_eval --epochs 5 --skip-full-training   # a quick smoke run
+
+Stratified k-fold over every ``nlu/rasa/data/nlu_<lang>.yml`` together, because the bot
+runs one multilingual model: each fold trains DIET with the project config on the rest and
+predicts every held-out example. The language of an example is the one in its file name.
+Examples that fold to the same text (``hallå`` / ``halla``, or ``kontaktförbud`` in several
+files) are kept in the same fold, so a test example never has its twin in training.
+
+Two accuracies are reported. "served" is what the bot acts on: when FallbackClassifier
+answers ``nlu_fallback`` that counts as a miss. "DIET top-1" is DIET's best guess
+underneath the fallback. The goal (90 % per language) is on "served".
+
+Finally one full training is timed with the same command `devstack.model` runs in CI.
+Nothing in this module logs message text; the report shows only counts and intent names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlu.normalize import fold
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RASA_DIR = PROJECT_ROOT / "nlu" / "rasa"
+FALLBACK_INTENT = "nlu_fallback"
+GOAL = 0.90
+SEED = 20240601
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    intent: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Prediction:
+    served: str  # what the bot sees, possibly nlu_fallback
+    top: str  # DIET's best intent, never nlu_fallback
+
+
+@dataclass(frozen=True)
+class LanguageResult:
+    lang: str
+    examples: int
+    served_accuracy: float
+    top_accuracy: float
+    fallback_rate: float
+    macro_f1: float
+    confusions: list[tuple[str, str, int]]
+
+
+def load_examples(data_dir: Path) -> tuple[list[Any], list[Example]]:
+    """Rasa's own messages (to write fold files with Rasa's writer) and our plain view."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    messages: list[Any] = []
+    examples: list[Example] = []
+    for path in sorted(data_dir.glob("nlu_*.yml")):
+        lang = path.stem.removeprefix("nlu_")
+        for message in load_data(str(path)).intent_examples:
+            messages.append(message)
+            examples.append(Example(str(message.get("text")), str(message.get("intent")), lang))
+    return messages, examples
+
+
+def fold_assignment(examples: Sequence[Example], k: int) -> list[int]:
+    """Fold number per example: stratified by language+intent, twins grouped together."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    strata = [f"{e.lang}:{e.intent}" for e in examples]
+    groups = [fold(e.text).strip(" ?!.,") for e in examples]
+    splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=SEED)
+    assignment = [0] * len(examples)
+    for number, (_, test_indices) in enumerate(splitter.split(strata, strata, groups)):
+        for index in test_indices:
+            assignment[int(index)] = number
+    return assignment
+
+
+def config_for_run(workdir: Path, epochs: int | None) -> Path:
+    """The project config, or a copy with fewer DIET epochs for a quick smoke run."""
+    source = RASA_DIR / "config.yml"
+    if epochs is None:
+        return source
+    config = yaml.safe_load(source.read_text(encoding="utf-8"))
+    for component in config["pipeline"]:
+        if component["name"] == "DIETClassifier":
+            component["epochs"] = epochs
+    target = workdir / "config.yml"
+    target.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def train_model(messages: list[Any], config: Path, workdir: Path, name: str) -> str:
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    data_path = workdir / f"{name}.yml"
+    data_path.write_text(TrainingData(training_examples=messages).nlu_as_yaml(), encoding="utf-8")
+    model = train_nlu(
+        config=str(config),
+        nlu_data=str(data_path),
+        output=str(workdir),
+        fixed_model_name=name,
+        domain=str(RASA_DIR / "domain.yml"),
+    )
+    if model is None:
+        raise SystemExit(f"training {name} produced no model")
+    return str(model)
+
+
+async def predict(model_path: str, texts: Sequence[str]) -> list[Prediction]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model_path)
+    predictions = []
+    for text in texts:
+        parsed: dict[str, Any] = await agent.parse_message(text)
+        ranking = [str(item["name"]) for item in parsed.get("intent_ranking", [])]
+        served = str(parsed["intent"]["name"])
+        top = next((name for name in ranking if name != FALLBACK_INTENT), served)
+        predictions.append(Prediction(served=served, top=top))
+    return predictions
+
+
+def macro_f1(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> float:
+    """Mean F1 over the intents present in this language; fallback counts as a miss."""
+    scores = []
+    for label in labels:
+        pairs = zip(truth, predicted, strict=True)
+        true_positive = sum(t == label and p == label for t, p in pairs)
+        predicted_count = sum(p == label for p in predicted)
+        true_count = sum(t == label for t in truth)
+        if true_count == 0:
+            continue
+        denominator = predicted_count + true_count
+        scores.append(2 * true_positive / denominator if denominator else 0.0)
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def language_result(
+    lang: str, examples: Sequence[Example], predictions: Sequence[Prediction], top_n: int
+) -> LanguageResult:
+    truth = [e.intent for e in examples]
+    served = [p.served for p in predictions]
+    misses = Counter((t, s) for t, s in zip(truth, served, strict=True) if t != s)
+    count = len(examples)
+    return LanguageResult(
+        lang=lang,
+        examples=count,
+        served_accuracy=sum(t == s for t, s in zip(truth, served, strict=True)) / count,
+        top_accuracy=sum(t == p.top for t, p in zip(truth, predictions, strict=True)) / count,
+        fallback_rate=sum(s == FALLBACK_INTENT for s in served) / count,
+        macro_f1=macro_f1(truth, served, sorted(set(truth))),
+        confusions=[(t, s, n) for (t, s), n in misses.most_common(top_n)],
+    )
+
+
+def time_full_training(workdir: Path) -> float:
+    """One full `rasa train nlu` exactly as CI runs it (devstack.model), in seconds."""
+    rasa = Path(sys.executable).parent / "rasa"
+    argv = [
+        str(rasa), "train", "nlu",
+        "--config", str(RASA_DIR / "config.yml"),
+        "--domain", str(RASA_DIR / "domain.yml"),
+        "--nlu", str(RASA_DIR / "data"),
+        "--out", str(workdir),
+        "--fixed-model-name", "full",
+    ]
+    started = time.monotonic()
+    log_path = workdir / "full-train.log"
+    with log_path.open("wb") as log:
+        result = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+    if result.returncode != 0:
+        raise SystemExit(f"full training failed, see {log_path}")
+    return time.monotonic() - started
+
+
+def percent(value: float) -> str:
+    return f"{100 * value:.1f} %"
+
+
+def render_report(
+    results: Sequence[LanguageResult],
+    overall: LanguageResult,
+    k: int,
+    epochs: int | None,
+    fold_seconds: Sequence[float],
+    full_training_seconds: float | None,
+) -> str:
+    import rasa
+
+    # datetime.UTC is 3.11+; this module runs on the Rasa env's Python 3.10.
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")  # noqa: UP017
+    short = [r.lang for r in results if r.served_accuracy < GOAL]
+    lines = [
+        "# NLU cross-validation",
+        "",
+        "Generated by `make nlu-eval` (`python -m nlu.rasa_eval`); do not edit by hand.",
+        "",
+        f"- Date: {now}",
+        f"- Machine: {platform.machine()}, {os.cpu_count()} cores; Rasa {rasa.__version__}",
+        f"- Method: stratified {k}-fold over all `nlu/rasa/data/nlu_*.yml` together (one "
+        "multilingual model, as served), stratified by language+intent, examples that fold "
+        "to the same text kept in one fold; DIET with `nlu/rasa/config.yml`"
+        + (f" but **{epochs} epochs (smoke run)**" if epochs is not None else "")
+        + ".",
+        f"- Training per fold: {', '.join(f'{s:.0f} s' for s in fold_seconds)}",
+        "- One full training (`rasa train nlu`, as CI runs it): "
+        + (f"{full_training_seconds:.0f} s" if full_training_seconds is not None else "not timed"),
+        "- Served = the intent the bot acts on (`nlu_fallback` counts as a miss); "
+        "DIET top-1 = DIET's best intent under the fallback. Goal: served ≥ 90 % per language.",
+        "",
+        "| language | examples | served accuracy | DIET top-1 | fallback | macro-F1 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in [*results, overall]:
+        lines.append(
+            f"| {r.lang} | {r.examples} | {percent(r.served_accuracy)} | "
+            f"{percent(r.top_accuracy)} | {percent(r.fallback_rate)} | {r.macro_f1:.3f} |"
+        )
+    lines += ["", f"Below the goal: {', '.join(short) if short else 'none'}.", ""]
+    lines += ["## Top confusions per language (true → served, count)", ""]
+    for r in results:
+        pairs = "; ".join(f"{t} → {s} ({n})" for t, s, n in r.confusions) or "none"
+        lines.append(f"- **{r.lang}**: {pairs}")
+    return "\n".join(lines) + "\n"
+
+
+def quiet_rasa() -> None:
+    """Warnings only: at debug level Rasa's processor logs every parsed text."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
+def run(args: argparse.Namespace) -> None:
+    quiet_rasa()
+    messages, examples = load_examples(Path(args.data))
+    assignment = fold_assignment(examples, args.folds)
+    predictions: list[Prediction | None] = [None] * len(examples)
+    fold_seconds: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="nlu-eval-") as tmp:
+        workdir = Path(tmp)
+        config = config_for_run(workdir, args.epochs)
+        for number in range(args.folds):
+            test = [i for i, f in enumerate(assignment) if f == number]
+            train = [messages[i] for i, f in enumerate(assignment) if f != number]
+            print(f"[nlu-eval] fold {number + 1}/{args.folds}: train {len(train)}, "
+                  f"test {len(test)}", file=sys.stderr)
+            started = time.monotonic()
+            model = train_model(train, config, workdir, f"fold{number}")
+            fold_seconds.append(time.monotonic() - started)
+            fold_predictions = asyncio.run(predict(model, [examples[i].text for i in test]))
+            for index, prediction in zip(test, fold_predictions, strict=True):
+                predictions[index] = prediction
+            Path(model).unlink()
+        full_seconds = None if args.skip_full_training else time_full_training(workdir)
+    done = [p for p in predictions if p is not None]
+    if len(done) != len(examples):
+        raise SystemExit("some examples were never predicted")
+    langs = sorted({e.lang for e in examples})
+    results = [
+        language_result(
+            lang,
+            [e for e in examples if e.lang == lang],
+            [p for e, p in zip(examples, done, strict=True) if e.lang == lang],
+            args.top,
+        )
+        for lang in langs
+    ]
+    overall = language_result("all", examples, done, args.top)
+    report = render_report(results, overall, args.folds, args.epochs, fold_seconds, full_seconds)
+    Path(args.out).write_text(report, encoding="utf-8")
+    print(report)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data", default=str(RASA_DIR / "data"))
+    parser.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "nlu-eval.md"))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--top", type=int, default=5, help="confusion pairs per language")
+    parser.add_argument("--epochs", type=int, default=None, help="override DIET epochs")
+    parser.add_argument("--skip-full-training", action="store_true")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    run(parse_args(sys.argv[1:]))
