@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from handover.config import check_name, check_session
 from handover.scripts import require_decoded_responses
@@ -56,16 +57,29 @@ class Audit:
     async def record(
         self, staff: str, action: AuditAction, session: str, *, to_staff: str | None = None
     ) -> None:
+        pipe = self._redis.pipeline(transaction=False)
+        self.add_to(pipe, staff, action, session, to_staff=to_staff)
+        await pipe.execute()
+
+    def add_to(
+        self,
+        pipe: Pipeline,
+        staff: str,
+        action: AuditAction,
+        session: str,
+        *,
+        to_staff: str | None = None,
+    ) -> None:
+        """Queue the entry on a caller's pipeline (one round trip with other writes)."""
         check_name(staff)
         check_session(session)
         now_ms = int(self._clock() * 1000)
-        fields = {"at": now_ms, "staff": staff, "action": action, "session": session}
+        fields: dict[str, str | int] = {"at": now_ms, "staff": staff, "action": action,
+                                        "session": session}
         if to_staff is not None:
             fields["to"] = check_name(to_staff)
-        pipe = self._redis.pipeline(transaction=False)
         pipe.xadd(AUDIT_KEY, fields, minid=now_ms - self._retention_ms, approximate=True)  # type: ignore[arg-type]
         pipe.pexpire(AUDIT_KEY, self._retention_ms)
-        await pipe.execute()
 
     async def entries(self, start: float, end: float) -> list[AuditEntry]:
         """Entries written between two times (epoch seconds), oldest first."""

@@ -39,7 +39,7 @@ from handover.config import HandoverConfig, check_name, check_session
 from handover.estimate import ObservedWait, minutes_for_place, wait_per_place_ms
 from handover.presence import OffDutyResult, Presence, split_sections
 from handover.scripts import Scripts
-from handover.stats import Stats
+from handover.stats import Stats, wait_counts
 from handover.ticket import Ticket, categories_field, pairs
 from nlu.types import DangerAssessment
 
@@ -180,13 +180,16 @@ class HandoverQueue:
         if status not in ("claimed", "already_yours", "taken_over"):
             return None
         ticket = Ticket.from_fields(pairs(reply[3:]))
+        # Audit and statistics in one round trip: claims are the hot path of a busy shift.
+        pipe = self._redis.pipeline(transaction=False)
         if status == "claimed":
-            await self._audit.record(staff, "claimed", ticket.session)
+            self._audit.add_to(pipe, staff, "claimed", ticket.session)
         if status == "taken_over":
-            await self._audit.record(previous, "transferred", ticket.session, to_staff=staff)
-            await self._audit.record(staff, "took_over", ticket.session)
+            self._audit.add_to(pipe, previous, "transferred", ticket.session, to_staff=staff)
+            self._audit.add_to(pipe, staff, "took_over", ticket.session)
         if wait_ms >= 0:
-            await self._stats.count_wait(wait_ms / 1000)
+            self._stats.add_to(pipe, wait_counts(wait_ms / 1000))
+        await pipe.execute()
         return ticket
 
     async def renew(self, staff: str, session: str) -> bool:

@@ -32,6 +32,7 @@ from typing import Final, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from handover.scripts import require_decoded_responses
 from handover.ticket import Need, Ticket, Topic, WhoFor
@@ -77,6 +78,11 @@ def report_fields() -> list[str]:
         *(name for _bound, name in WAIT_BUCKETS),
         WAIT_LONGEST,
     ]
+
+
+def wait_counts(seconds: float) -> dict[str, int]:
+    """The counters one observed wait adds."""
+    return {"wait_count": 1, "wait_seconds_sum": round(seconds), wait_bucket(seconds): 1}
 
 
 def shown(count: int) -> str:
@@ -125,12 +131,16 @@ class Stats:
     def today(self) -> date:
         return datetime.fromtimestamp(self._clock(), self._zone).date()
 
-    async def _add(self, counts: Mapping[str, int]) -> None:
+    def add_to(self, pipe: Pipeline, counts: Mapping[str, int]) -> None:
+        """Queue the increments on a caller's pipeline (one round trip with other writes)."""
         key = KEY_PREFIX + self.today().isoformat()
-        pipe = self._redis.pipeline(transaction=False)
         for name, amount in counts.items():
             pipe.hincrby(key, name, amount)
         pipe.expire(key, self._ttl)
+
+    async def _add(self, counts: Mapping[str, int]) -> None:
+        pipe = self._redis.pipeline(transaction=False)
+        self.add_to(pipe, counts)
         await pipe.execute()
 
     async def count_conversation(self, language: str) -> None:
@@ -170,11 +180,7 @@ class Stats:
         await self._add({name: amount for name, amount in counts.items() if amount})
 
     async def count_wait(self, seconds: float) -> None:
-        await self._add({
-            "wait_count": 1,
-            "wait_seconds_sum": round(seconds),
-            wait_bucket(seconds): 1,
-        })
+        await self._add(wait_counts(seconds))
 
     async def day(self, day: date) -> dict[str, int]:
         fields: dict[str, str] = await self._redis.hgetall(KEY_PREFIX + day.isoformat())  # type: ignore[assignment]
