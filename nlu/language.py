@@ -19,6 +19,7 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -62,14 +63,15 @@ LINGUA_CODES: Final = {
 # Arabic ي and ك count little: Persian written on an Arabic keyboard has them too, and so
 # may ى where Persian writes a final ی. ة is Arabic; ؤ ئ and tanween also appear in Persian
 # loanwords (مسئول, مؤسسه). Fathatan (ً) is left out: Persian uses it all the time (لطفاً).
-_PERSIAN_MARKS: Final = {
-    "پ": 2.0, "چ": 2.0, "ژ": 2.0, "گ": 2.0, "ی": 2.0, "ک": 2.0, "\u200c": 2.0,
+_ARABIC_SCRIPT_MARKS: Final = {
+    "fa": {"پ": 2.0, "چ": 2.0, "ژ": 2.0, "گ": 2.0, "ی": 2.0, "ک": 2.0, "\u200c": 2.0},
+    "ar": {"ة": 2.0, "ى": 1.0, "ي": 0.5, "ك": 0.5, "ؤ": 0.5, "ئ": 0.5, "\u064c": 0.5,
+           "\u064d": 0.5},
 }
-_ARABIC_MARKS: Final = {
-    "ة": 2.0, "ى": 1.0, "ي": 0.5, "ك": 0.5, "ؤ": 0.5, "ئ": 0.5, "\u064c": 0.5, "\u064d": 0.5,
+_CYRILLIC_MARKS: Final = {
+    "uk": dict.fromkeys("іїєґ", 2.0),
+    "bs": dict.fromkeys("ђћљњџј", 2.0),
 }
-_UKRAINIAN_LETTERS: Final = frozenset("іїєґ")
-_SERBIAN_LETTERS: Final = frozenset("ђћљњџј")
 _DECISIVE_SHARE: Final = 0.75
 """Marker evidence must be at least 3:1 for one side before the script rule decides…"""
 _DECISIVE_WEIGHT: Final = 2.0
@@ -98,20 +100,16 @@ NO_GUESS: Final = LanguageGuess(lang=None, confidence=0.0, by="none")
 
 def identify(text: str) -> LanguageGuess:
     """The best guess among SUPPORTED_LANGUAGES; lang None when the text has no letters."""
-    # Slice before cleaning too (clean is linear); twice the cap leaves room for what it drops.
-    text = clean(text[: 2 * MAX_CHARS_LOOKED_AT])[:MAX_CHARS_LOOKED_AT]
+    text = _looked_at(text)
     script = dominant_script(text)
     if script is None:
         return NO_GUESS
     if script == "ethiopic":
         return LanguageGuess("ti", 1.0, "script")
     if script == "arabic":
-        by_letters = _by_marks(text, {"fa": _PERSIAN_MARKS, "ar": _ARABIC_MARKS})
-        return by_letters or lingua_guess(text)
+        return _by_marks(text, _ARABIC_SCRIPT_MARKS) or lingua_guess(text)
     if script == "cyrillic":
-        by_letters = _by_marks(text, {"uk": _letter_weights(_UKRAINIAN_LETTERS),
-                                      "bs": _letter_weights(_SERBIAN_LETTERS)})
-        return by_letters or lingua_guess(text)
+        return _by_marks(text, _CYRILLIC_MARKS) or lingua_guess(text)
     if script == "latin":
         return _tigrinya_in_latin(text) or lingua_guess(text)
     return NO_GUESS
@@ -126,7 +124,7 @@ def proposed_switch(text: str, chosen: str | None) -> str | None:
     """
     if chosen is not None and chosen not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unknown language code {chosen!r}; expected one of {SUPPORTED_LANGUAGES}")
-    text = clean(text)
+    text = _looked_at(text)
     guess = identify(text)
     if guess.lang is None or guess.lang == chosen:
         return None
@@ -136,6 +134,12 @@ def proposed_switch(text: str, chosen: str | None) -> str | None:
     if word_count(text) >= MIN_WORDS_FOR_SWITCH and guess.confidence >= CLEAR_CONFIDENCE:
         return guess.lang
     return None
+
+
+def _looked_at(text: str) -> str:
+    """The cleaned start of the message. Sliced before cleaning too, as clean is linear;
+    twice the cap leaves room for what clean drops."""
+    return clean(text[: 2 * MAX_CHARS_LOOKED_AT])[:MAX_CHARS_LOOKED_AT]
 
 
 def word_count(text: str) -> int:
@@ -171,11 +175,7 @@ def _scripts_of(chosen: str | None) -> frozenset[str]:
     return _SCRIPTS_OF.get(chosen, frozenset({"latin"}))
 
 
-def _letter_weights(letters: frozenset[str]) -> dict[str, float]:
-    return dict.fromkeys(letters, 2.0)
-
-
-def _by_marks(text: str, marks: dict[str, dict[str, float]]) -> LanguageGuess | None:
+def _by_marks(text: str, marks: Mapping[str, Mapping[str, float]]) -> LanguageGuess | None:
     """Decide between two languages of one script by letters only one of them uses."""
     lowered = text.lower()
     scores = {lang: sum(weights.get(ch, 0.0) for ch in lowered) for lang, weights in marks.items()}
