@@ -6,7 +6,7 @@
 Starts a private redis-server (as the tests do), fills the queue, then lets the claimers
 (asyncio tasks over several client connections, optionally in several processes, like several
 console instances) take tickets until none is left. Each claim is the whole production path:
-the Lua claim, then the audit entry and the wait statistic in one pipeline.
+one Lua script that claims, writes the audit entry and counts the wait.
 
 Prints claims per second, the latency of one claim and what one claim script costs inside
 Redis (INFO commandstats), i.e. the server's ceiling when clients are not the limit. Asserts

@@ -1,35 +1,28 @@
 """Audit log of staff actions: who claimed, took over, transferred, closed or handed back
 which conversation (by pseudonym), and when. Never message content.
 
-One Redis stream, ``{audit}:log``, trimmed by age (``retention_days``, default 365) on every
-write and expiring as a whole if nothing is written for that long. Entries whose actor is not
-a person (a lease that ran out) name the staff member who held the conversation.
+The queue's scripts write each entry in the same atomic step as the action, so the log and
+the queue cannot disagree. ``record`` is for the console's own actions outside the queue.
+
+One Redis stream, ``{hq}:audit``, trimmed by age (``HandoverConfig.audit_retention_days``,
+default 365) on every write and expiring as a whole if nothing is written for that long.
+An entry whose cause is not a person (a lease that ran out) names who held the conversation.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from handover.config import check_name, check_session
+from handover.config import HandoverConfig, check_name, check_session
 from handover.scripts import require_decoded_responses
 
-AuditAction = Literal[
-    "claimed",
-    "took_over",
-    "transferred",
-    "closed",
-    "returned_to_bot",
-    "lease_expired",
-    "released_off_duty",
-]
-
-AUDIT_KEY: Final = "{audit}:log"
+# Written by the scripts: claimed, took_over, transferred, closed, returned_to_bot,
+# lease_expired, released_off_duty. The console may add its own (e.g. read_statistics).
+AuditAction = str
 
 
 @dataclass(frozen=True)
@@ -42,17 +35,11 @@ class AuditEntry:
 
 
 class Audit:
-    def __init__(
-        self,
-        redis: Redis,
-        *,
-        retention_days: int = 365,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, redis: Redis, config: HandoverConfig | None = None) -> None:
         require_decoded_responses(redis)
         self._redis = redis
-        self._retention_ms = retention_days * 86400 * 1000
-        self._clock = clock
+        self._config = config or HandoverConfig()
+        self._retention_ms = self._config.audit_retention_days * 86400 * 1000
 
     async def record(
         self, staff: str, action: AuditAction, session: str, *, to_staff: str | None = None
@@ -70,21 +57,24 @@ class Audit:
         *,
         to_staff: str | None = None,
     ) -> None:
-        """Queue the entry on a caller's pipeline (one round trip with other writes)."""
-        check_name(staff)
-        check_session(session)
-        now_ms = int(self._clock() * 1000)
-        fields: dict[str, str | int] = {"at": now_ms, "staff": staff, "action": action,
-                                        "session": session}
-        if to_staff is not None:
-            fields["to"] = check_name(to_staff)
-        pipe.xadd(AUDIT_KEY, fields, minid=now_ms - self._retention_ms, approximate=True)  # type: ignore[arg-type]
-        pipe.pexpire(AUDIT_KEY, self._retention_ms)
+        """Queue the entry on a caller's pipeline, fields as the scripts write them."""
+        check_name(action, "audit action")
+        now_ms = self._config.now_ms()
+        fields = {
+            "at": now_ms,
+            "staff": check_name(staff),
+            "action": action,
+            "session": check_session(session),
+            "to": check_name(to_staff) if to_staff is not None else "",
+        }
+        key = self._config.audit_key
+        pipe.xadd(key, fields, minid=now_ms - self._retention_ms, approximate=True)  # type: ignore[arg-type]
+        pipe.pexpire(key, self._retention_ms)
 
     async def entries(self, start: float, end: float) -> list[AuditEntry]:
         """Entries written between two times (epoch seconds), oldest first."""
         reply: Any = await self._redis.xrange(
-            AUDIT_KEY, min=str(int(start * 1000)), max=str(int(end * 1000))
+            self._config.audit_key, min=str(int(start * 1000)), max=str(int(end * 1000))
         )
         return [
             AuditEntry(
@@ -92,7 +82,7 @@ class Audit:
                 staff=fields["staff"],
                 action=fields["action"],
                 session=fields["session"],
-                to_staff=fields.get("to"),
+                to_staff=fields.get("to") or None,
             )
             for _entry_id, fields in reply
         ]

@@ -13,6 +13,8 @@ staff on duty), so one slot is no bottleneck.
     {hq}:events           stream      events for the console (trimmed by age)
     {hq}:to_users         stream      staff messages and notices for the bot (consumer group)
     {hq}:recent_waits     list        the last observed waits, for the wait estimate (no session)
+    {hq}:audit            stream      staff actions (handover/audit.py), kept audit_retention_days
+    {hq}:stats:day:<date> hash        counters only (handover/stats.py), kept 800 days
     {hq}:ticket:<session> hash        the ticket: intake card, danger, state, owner
     {hq}:conv:<session>   stream      the conversation, both directions
     {hq}:outbox:<session> hash        message id -> delivery state of messages to the person
@@ -61,6 +63,8 @@ class HandoverConfig:
     recent_waits_kept: int = 20
     estimate_window: int = 3 * 3600
     """Only waits observed within this window feed the estimate."""
+    audit_retention_days: int = 365
+    """How long the audit log keeps who handled which conversation."""
     key_prefix: str = "{hq}:"
     bot_group: str = "bot"
     clock: Callable[[], float] = field(default=time.time)
@@ -92,6 +96,10 @@ class HandoverConfig:
     @property
     def recent_waits_key(self) -> str:
         return f"{self.key_prefix}recent_waits"
+
+    @property
+    def audit_key(self) -> str:
+        return f"{self.key_prefix}audit"
 
     def ticket_key(self, session: str) -> str:
         return f"{self.key_prefix}ticket:{session}"

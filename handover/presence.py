@@ -16,7 +16,6 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from handover.audit import Audit
 from handover.config import HandoverConfig, check_name
 from handover.scripts import Scripts
 from handover.stats import Stats
@@ -50,13 +49,12 @@ class Presence:
         config: HandoverConfig | None = None,
         *,
         stats: Stats | None = None,
-        audit: Audit | None = None,
     ) -> None:
         self._redis = redis
         self._config = config or HandoverConfig()
         self._scripts = Scripts(redis, self._config)
-        self._stats = stats or Stats(redis, clock=self._config.clock)
-        self._audit = audit or Audit(redis, clock=self._config.clock)
+        self._stats = stats or Stats(redis, clock=self._config.clock,
+                                     key_prefix=self._config.key_prefix)
 
     def _presence_ms(self) -> int:
         return int(self._config.presence_seconds * 1000)
@@ -79,8 +77,6 @@ class Presence:
     async def _off_duty(self, staff: str) -> OffDutyResult:
         reply: list[str] = await self._scripts.run("off_duty", staff)
         returned, no_staff, gone = split_sections(reply)
-        for session in returned:
-            await self._audit.record(staff, "released_off_duty", session)
         if no_staff:
             await self._stats.count_no_staff(ended=len(no_staff))
         return OffDutyResult(returned=returned, no_staff=no_staff, gone=gone)

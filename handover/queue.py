@@ -24,7 +24,8 @@ the place changes; sent by ``housekeeping``), ``closed``, ``returned_to_bot`` an
 ``state(session)`` tells the bot whether to answer: "waiting" (bot still answers and can relay),
 "with_staff" (the bot stays silent and relays), None (no handover).
 
-Staff actions go to the audit log, counts to the statistics (handover/audit.py, stats.py).
+Each staff action writes its audit entry in the same script (handover/audit.py); counts go
+to the statistics (handover/stats.py), a claim's wait from inside the claim script.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from handover.config import HandoverConfig, check_name, check_session
 from handover.estimate import ObservedWait, minutes_for_place, wait_per_place_ms
 from handover.presence import OffDutyResult, Presence, split_sections
 from handover.scripts import Scripts
-from handover.stats import Stats, wait_counts
+from handover.stats import Stats, histogram_spec
 from handover.ticket import Ticket, categories_field, pairs
 from nlu.types import DangerAssessment
 
@@ -102,9 +103,11 @@ class HandoverQueue:
         self._redis = redis
         self._config = config or HandoverConfig()
         self._scripts = Scripts(redis, self._config)
-        self._stats = stats or Stats(redis, clock=self._config.clock)
-        self._audit = audit or Audit(redis, clock=self._config.clock)
-        self.presence = Presence(redis, self._config, stats=self._stats, audit=self._audit)
+        # The claim script writes the wait into today's statistics key: same hash tag.
+        self._stats = stats or Stats(redis, clock=self._config.clock,
+                                     key_prefix=self._config.key_prefix)
+        self.audit = audit or Audit(redis, self._config)
+        self.presence = Presence(redis, self._config, stats=self._stats)
 
     @property
     def _lease_ms(self) -> int:
@@ -175,22 +178,13 @@ class HandoverQueue:
             self._lease_ms,
             self._config.recent_waits_kept,
             self._config.estimate_window * 1000,
+            self._stats.day_key(),
+            self._stats.ttl,
+            histogram_spec(),
         )
-        status, wait_ms, previous = reply[0], int(reply[1]), reply[2]
-        if status not in ("claimed", "already_yours", "taken_over"):
+        if reply[0] not in ("claimed", "already_yours", "taken_over"):
             return None
-        ticket = Ticket.from_fields(pairs(reply[3:]))
-        # Audit and statistics in one round trip: claims are the hot path of a busy shift.
-        pipe = self._redis.pipeline(transaction=False)
-        if status == "claimed":
-            self._audit.add_to(pipe, staff, "claimed", ticket.session)
-        if status == "taken_over":
-            self._audit.add_to(pipe, previous, "transferred", ticket.session, to_staff=staff)
-            self._audit.add_to(pipe, staff, "took_over", ticket.session)
-        if wait_ms >= 0:
-            self._stats.add_to(pipe, wait_counts(wait_ms / 1000))
-        await pipe.execute()
-        return ticket
+        return Ticket.from_fields(pairs(reply[3:]))
 
     async def renew(self, staff: str, session: str) -> bool:
         renewed = await self._scripts.run(
@@ -204,10 +198,7 @@ class HandoverQueue:
             "transfer", check_session(session), check_name(from_staff), check_name(to_staff),
             self._lease_ms,
         )
-        if result != "ok":
-            return False
-        await self._audit.record(from_staff, "transferred", session, to_staff=to_staff)
-        return True
+        return bool(result == "ok")
 
     async def return_to_bot(self, session: str, staff: str) -> bool:
         """Staff hand the person back to the bot; the handover part of it is deleted."""
@@ -229,13 +220,7 @@ class HandoverQueue:
         reply: list[str] = await self._scripts.run(
             "close", check_session(session), staff, reason, 0
         )
-        if reply[0] != "closed":
-            return False
-        if staff:
-            await self._audit.record(
-                staff, "returned_to_bot" if reason == "returned_to_bot" else "closed", session
-            )
-        return True
+        return reply[0] == "closed"
 
     async def waiting(self) -> list[Ticket]:
         """Waiting tickets, the most urgent first."""
@@ -274,9 +259,7 @@ class HandoverQueue:
     async def _reap_leases(self) -> tuple[list[str], list[str]]:
         reply: list[str] = await self._scripts.run("reap_leases")
         pairs_part, no_staff = split_sections(reply)
-        returned = pairs_part[::2]
-        for session, staff in zip(pairs_part[::2], pairs_part[1::2], strict=True):
-            await self._audit.record(staff, "lease_expired", session)
+        returned = pairs_part[::2]  # (session, staff) pairs; the script wrote the audit
         if no_staff:
             await self._stats.count_no_staff(ended=len(no_staff))
         return returned, no_staff

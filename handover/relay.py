@@ -16,7 +16,8 @@ Delivery is at least once, with duplicates suppressed by message id:
    this worker in the session's outbox (``take.lua``); an entry already sent is dropped, one a
    live twin is sending is left to it.
 2. The bot sends it (it holds the reply address itself; nothing here can reach the person).
-3. ``ack(delivery)`` marks it sent and removes it from the stream.
+3. ``ack(delivery)`` marks it sent and removes it from the stream. Acknowledge too when the
+   send failed for good (the person blocked the bot): otherwise it is retried forever.
 A worker that dies between 2 and 3 leaves the message to be sent once more: the one duplicate
 at-least-once cannot avoid. A bot worker runs one ``deliveries`` loop per worker name; its own
 unacknowledged entries (a send that failed) come back to it after the stale period.
@@ -31,7 +32,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
@@ -141,6 +142,8 @@ class Relay:
     ) -> str | None:
         """To the person. Pass the console's own message_id to make retries safe. None: this
         staff member does not hold the conversation (any more)."""
+        if kind not in get_args(StaffKind):
+            raise ValueError(f"staff message kind {kind!r} is not one of {get_args(StaffKind)}")
         message_id = message_id or new_message_id()
         check_name(message_id, "message id")
         result = await self._scripts.run(

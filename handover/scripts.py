@@ -1,9 +1,12 @@
 """The Lua scripts of the handover, each run atomically inside Redis.
 
 Each script in ``handover/lua/`` is sent with ``prelude.lua`` in front of it, which gives it the
-shared keys (KEYS 1–6), the current time and the key prefix (ARGV 1–5) and the helpers that more
-than one script needs (priority, notify, to_waiting, wipe, ...). ``run`` fills those in, so callers
-pass only the script's own arguments.
+shared keys (KEYS 1–7), the current time, the key prefix and retentions (ARGV 1–6) and the
+helpers that more than one script needs (priority, notify, audit, to_waiting, wipe, ...).
+``run`` fills those in, so callers pass only the script's own arguments.
+
+Per-session keys are built inside the scripts from the prefix, so they are not in KEYS; all
+carry the ``{hq}`` hash tag, and Redis Cluster accepts undeclared keys of the script's own slot.
 
 Time comes from ``HandoverConfig.clock`` rather than Redis ``TIME``: tests move a manual clock
 instead of sleeping, and leases, presence and estimates all read the same one.
@@ -59,6 +62,7 @@ class Scripts:
             config.events_key,
             config.to_users_key,
             config.recent_waits_key,
+            config.audit_key,
         ]
         common: list[ScriptArg] = [
             config.now_ms(),
@@ -66,5 +70,6 @@ class Scripts:
             config.session_ttl * 1000,
             config.events_retention * 1000,
             config.bot_group,
+            config.audit_retention_days * 86400 * 1000,
         ]
         return await self._script(name)(keys=keys, args=[*common, *args])

@@ -1,6 +1,6 @@
 """Anonymous statistics for the yearly report to the committee: counters per day, nothing else.
 
-One Redis hash per calendar day (Swedish time), ``{stats}:day:YYYY-MM-DD``, holding only
+One Redis hash per calendar day (Swedish time), ``{hq}:stats:day:YYYY-MM-DD``, holding only
 counters: no session, no time of day, no combination that points at one person. Kept 800 days
 by default so last year's report can still be made; these are not session keys.
 
@@ -9,7 +9,8 @@ this module keeps no per-person state):
 - flows: ``count_conversation`` when a conversation starts, ``count_danger`` when the assessed
   danger grows, ``count_young`` / ``count_children_affected`` when first learned.
 - the handover queue: ``count_handover`` on enqueue, ``count_no_staff`` when nobody was on duty,
-  ``count_wait`` on a ticket's first claim.
+  and the wait of a ticket's first claim (inside the claim script, into ``day_key()``; the
+  key shares the queue's hash tag for that, and the histogram comes from ``histogram_spec``).
 
 Fields: conversations, lang:<code>, level:<concern|high|acute> (conversations that reached at
 least that level), danger:<category>, young, children_affected, handovers,
@@ -40,7 +41,6 @@ from nlu.types import DANGER_CATEGORIES, SUPPORTED_LANGUAGES, DangerAssessment, 
 
 Period = Literal["day", "week", "month", "year"]
 
-KEY_PREFIX: Final = "{stats}:day:"
 SMALL_COUNT: Final = 5
 # Upper bounds of the wait histogram in seconds; the last bucket takes everything longer.
 WAIT_BUCKETS: Final = ((60, "wait:0-1min"), (300, "wait:1-5min"), (900, "wait:5-15min"),
@@ -82,7 +82,14 @@ def report_fields() -> list[str]:
 
 def wait_counts(seconds: float) -> dict[str, int]:
     """The counters one observed wait adds."""
-    return {"wait_count": 1, "wait_seconds_sum": round(seconds), wait_bucket(seconds): 1}
+    # Rounded half up, as claim.lua does.
+    return {"wait_count": 1, "wait_seconds_sum": int(seconds + 0.5), wait_bucket(seconds): 1}
+
+
+def histogram_spec() -> str:
+    """The histogram for claim.lua: 'bound|field|...|longest field' (seconds)."""
+    parts = [f"{bound}|{name}" for bound, name in WAIT_BUCKETS]
+    return "|".join([*parts, WAIT_LONGEST])
 
 
 def shown(count: int) -> str:
@@ -121,22 +128,27 @@ class Stats:
         ttl_days: int = 800,
         timezone: str = "Europe/Stockholm",
         clock: Callable[[], float] = time.time,
+        key_prefix: str = "{hq}:",
     ) -> None:
         require_decoded_responses(redis)
         self._redis = redis
-        self._ttl = ttl_days * 86400
+        self.ttl = ttl_days * 86400
+        self._prefix = f"{key_prefix}stats:day:"
         self._zone = ZoneInfo(timezone)
         self._clock = clock
 
     def today(self) -> date:
         return datetime.fromtimestamp(self._clock(), self._zone).date()
 
+    def day_key(self, day: date | None = None) -> str:
+        return self._prefix + (day or self.today()).isoformat()
+
     def add_to(self, pipe: Pipeline, counts: Mapping[str, int]) -> None:
         """Queue the increments on a caller's pipeline (one round trip with other writes)."""
-        key = KEY_PREFIX + self.today().isoformat()
+        key = self.day_key()
         for name, amount in counts.items():
             pipe.hincrby(key, name, amount)
-        pipe.expire(key, self._ttl)
+        pipe.expire(key, self.ttl)
 
     async def _add(self, counts: Mapping[str, int]) -> None:
         pipe = self._redis.pipeline(transaction=False)
@@ -183,7 +195,7 @@ class Stats:
         await self._add(wait_counts(seconds))
 
     async def day(self, day: date) -> dict[str, int]:
-        fields: dict[str, str] = await self._redis.hgetall(KEY_PREFIX + day.isoformat())  # type: ignore[assignment]
+        fields: dict[str, str] = await self._redis.hgetall(self.day_key(day))  # type: ignore[assignment]
         return {name: int(value) for name, value in fields.items()}
 
     async def rows(self, start: date, end: date, period: Period = "day") -> list[StatsRow]:
@@ -191,7 +203,7 @@ class Stats:
         days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
         pipe = self._redis.pipeline(transaction=False)
         for day in days:
-            pipe.hgetall(KEY_PREFIX + day.isoformat())
+            pipe.hgetall(self.day_key(day))
         replies: list[dict[str, str]] = await pipe.execute()
         totals: dict[str, Counter[str]] = {}
         for day, fields in zip(days, replies, strict=True):

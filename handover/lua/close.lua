@@ -17,7 +17,10 @@ end
 local since = redis.call('HGET', t, 'since')
 local claimed_at = redis.call('HGET', t, 'claimed_at') or ''
 local by_staff = staff ~= ''
-if by_staff then notify(s, reason) end
+if by_staff then
+  audit(staff, reason, s)
+  notify(s, reason)
+end
 emit('closed', 'session', s, 'staff', staff, 'reason', reason)
 if state == 'waiting' then emit('queue_changed') end
 wipe(s, not by_staff)

@@ -15,12 +15,13 @@ local out = {}
 for _, who in ipairs(leaving) do
   emit('off_duty', 'staff', who)
 end
--- Only an explicit off duty hands conversations back at once; a missed heartbeat may be
--- a network blip, and the lease (renewed by the console) decides for those.
-if staff ~= '' and #leaving > 0 then
+-- Only an explicit off duty hands conversations back at once (even if the heartbeat had
+-- already lapsed); a missed heartbeat may be a network blip, and the lease decides those.
+if staff ~= '' then
   for _, s in ipairs(redis.call('ZRANGE', CLAIMED, 0, -1)) do
     if redis.call('HGET', ticket_key(s), 'staff') == staff then
       to_waiting(s)
+      audit(staff, 'released_off_duty', s)
       -- With nobody left, the no_staff notice below is all the person needs to read.
       if present_count() > 0 then notify(s, 'back_in_queue') end
       emit('released', 'session', s, 'staff', staff, 'reason', 'off_duty')

@@ -1,20 +1,21 @@
 -- Shared by every handover script: handover/scripts.py puts this in front of each one.
 --
--- KEYS: 1 waiting, 2 claimed, 3 on_duty, 4 events, 5 to_users, 6 recent_waits
+-- KEYS: 1 waiting, 2 claimed, 3 on_duty, 4 events, 5 to_users, 6 recent_waits, 7 audit
 -- ARGV: 1 now (ms), 2 key prefix with the hash tag, 3 session ttl (ms),
---       4 events retention (ms), 5 consumer group of to_users; the script's own
---       arguments follow and are read with arg(1), arg(2), ...
+--       4 events retention (ms), 5 consumer group of to_users, 6 audit retention (ms);
+--       the script's own arguments follow and are read with arg(1), arg(2), ...
 -- Per-session keys are built from the prefix. They carry the same hash tag as KEYS,
 -- so they sit in the same Redis Cluster slot.
 local WAITING, CLAIMED, ON_DUTY = KEYS[1], KEYS[2], KEYS[3]
-local EVENTS, TO_USERS, RECENT_WAITS = KEYS[4], KEYS[5], KEYS[6]
+local EVENTS, TO_USERS, RECENT_WAITS, AUDIT = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local NOW = tonumber(ARGV[1])
 local PREFIX = ARGV[2]
 local TTL = tonumber(ARGV[3])
 local EVENTS_KEEP = tonumber(ARGV[4])
 local GROUP = ARGV[5]
+local AUDIT_KEEP = tonumber(ARGV[6])
 
-local function arg(i) return ARGV[5 + i] end
+local function arg(i) return ARGV[6 + i] end
 
 -- Integers as Redis wants them: tostring() would print large numbers in exponent form.
 local function num(x) return string.format('%.0f', x) end
@@ -44,6 +45,14 @@ end
 local function emit(kind, ...)
   redis.call('XADD', EVENTS, 'MINID', '~', num(NOW - EVENTS_KEEP), '*', 'type', kind, ...)
   redis.call('PEXPIRE', EVENTS, EVENTS_KEEP)
+end
+
+-- A staff action for the audit log, in the same atomic step as the action itself:
+-- who did what to which pseudonym, when. Never content. Trimmed by age.
+local function audit(staff, action, s, to_staff)
+  redis.call('XADD', AUDIT, 'MINID', '~', num(NOW - AUDIT_KEEP), '*', 'at', num(NOW),
+    'staff', staff, 'action', action, 'session', s, 'to', to_staff or '')
+  redis.call('PEXPIRE', AUDIT, AUDIT_KEEP)
 end
 
 local function touch(s)

@@ -8,6 +8,7 @@ for _, s in ipairs(expired) do
   local staff = redis.call('HGET', ticket_key(s), 'staff')
   if staff then
     to_waiting(s)
+    audit(staff, 'lease_expired', s)
     -- With nobody left, the no_staff notice below is all the person needs to read.
     if present_count() > 0 then notify(s, 'back_in_queue') end
     emit('released', 'session', s, 'staff', staff, 'reason', 'lease_expired')

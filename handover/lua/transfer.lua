@@ -10,6 +10,7 @@ if not is_present(to) then return 'not_on_duty' end
 redis.call('ZADD', CLAIMED, num(NOW + tonumber(arg(4))), s)
 redis.call('HSET', ticket_key(s), 'staff', to)
 touch(s)
+audit(from, 'transferred', s, to)
 notify(s, 'staff_changed')
 emit('transferred', 'session', s, 'from', from, 'to', to, 'reason', 'transfer')
 return 'ok'

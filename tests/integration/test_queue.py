@@ -135,6 +135,10 @@ async def test_a_console_that_stops_renewing_gives_the_ticket_back_with_its_plac
     again = await queue.claim_next("bo")
     assert again is not None and again.session == "session-first"
     assert again.since == first.since
+    audit = await queue.audit.entries(clock() - 600, clock() + 1)
+    assert [(e.staff, e.action) for e in audit if e.session == "session-first"] == [
+        ("anna", "claimed"), ("anna", "lease_expired"), ("bo", "claimed"),
+    ]
 
 
 async def test_a_renewed_lease_keeps_the_conversation_with_its_staff(
@@ -151,7 +155,7 @@ async def test_a_renewed_lease_keeps_the_conversation_with_its_staff(
 
 
 async def test_a_particular_ticket_is_taken_over_from_a_colleague_only_when_asked(
-    queue: HandoverQueue,
+    queue: HandoverQueue, clock: ManualClock
 ) -> None:
     await queue.enqueue(ticket("chosen"))
     await queue.enqueue(ticket("other"))
@@ -163,6 +167,10 @@ async def test_a_particular_ticket_is_taken_over_from_a_colleague_only_when_aske
     assert {c.ticket.session: c.staff for c in await queue.live()} == {"session-chosen": "bo"}
     assert names(await queue.waiting()) == ["other"]
     assert await queue.claim("anna", "session-nobody-has") is None
+    audit = await queue.audit.entries(0, clock() + 1)
+    assert [(e.staff, e.action, e.to_staff) for e in audit] == [
+        ("anna", "claimed", None), ("anna", "transferred", "bo"), ("bo", "took_over", None),
+    ]
 
 
 async def test_a_transfer_needs_the_holder_and_a_colleague_on_duty(

@@ -189,7 +189,7 @@ async def test_closing_leaves_no_key_and_no_trace_of_the_conversation(
     assert [key async for key in redis.scan_iter(match=f"*{PERSON}*")] == []
     # By design only the audit log (who handled it) and the consoles' recent events
     # still name the pseudonym; no text, no ticket, nothing to deliver.
-    assert await keys_mentioning(redis, PERSON) == {"{audit}:log", "{hq}:events"}
+    assert await keys_mentioning(redis, PERSON) == {"{hq}:audit", "{hq}:events"}
     assert await keys_mentioning(redis, "ሓገዝ") == set()
 
 
@@ -203,7 +203,7 @@ async def test_a_quick_exit_drops_what_was_not_yet_sent_to_the_person(
     assert await queue.close(PERSON, None)
 
     assert await deliver_all(relay) == []
-    assert await keys_mentioning(redis, PERSON) == {"{audit}:log", "{hq}:events"}
+    assert await keys_mentioning(redis, PERSON) == {"{hq}:audit", "{hq}:events"}
     events = await Events(redis, config).read()
     assert [e.fields["reason"] for e in events if e.type == "closed"] == ["user_left"]
 
@@ -238,7 +238,7 @@ async def test_statistics_count_the_handover_and_the_wait_but_hold_no_pseudonym(
         "wait_seconds_sum": 90,
         "wait:1-5min": 1,
     }
-    assert not await keys_mentioning(redis, PERSON) & {key async for key in redis.scan_iter("{stats}*")}
+    assert not await keys_mentioning(redis, PERSON) & {key async for key in redis.scan_iter("*stats*")}
     [row] = await stats.rows(stats.today(), stats.today(), "month")
     assert "< 5" in to_csv([row])
 
@@ -254,7 +254,7 @@ async def test_the_audit_log_says_who_handled_which_conversation_and_nothing_sai
     await queue.close(PERSON, "bo")
     await deliver_all(relay)
 
-    entries = await Audit(redis, clock=clock).entries(clock() - 60, clock() + 60)
+    entries = await queue.audit.entries(clock() - 60, clock() + 60)
 
     assert [(e.staff, e.action, e.session, e.to_staff) for e in entries] == [
         ("anna", "claimed", PERSON, None),
@@ -267,7 +267,7 @@ async def test_the_audit_log_says_who_handled_which_conversation_and_nothing_sai
 async def test_old_audit_entries_are_trimmed_after_the_retention(
     redis: aioredis.Redis, clock: ManualClock
 ) -> None:
-    audit = Audit(redis, retention_days=30, clock=clock)
+    audit = Audit(redis, HandoverConfig(clock=clock, audit_retention_days=30))
     await audit.record("anna", "claimed", "session-long-ago")
     clock.advance(31 * 86400)
     # Trimming is approximate per stream node; a real log has enough entries to fill one.

@@ -189,3 +189,8 @@ async def test_the_bot_group_comes_back_after_the_stream_expired(
 
     assert texts(sent) == ["still here"]
     assert await redis.pttl(config.to_users_key) > 0
+
+
+async def test_a_staff_message_of_an_unknown_kind_is_refused(relay: Relay, with_anna: str) -> None:
+    with pytest.raises(ValueError, match="kind"):
+        await relay.from_staff(with_anna, "anna", "x", kind="shell_command")  # type: ignore[arg-type]
