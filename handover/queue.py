@@ -5,7 +5,8 @@
     ticket = await queue.claim_next("anna")        # console: the most urgent waiting ticket
     await queue.renew("anna", ticket.session)      # console: every ~lease/3 while it is open
     await queue.close(ticket.session, "anna")      # ends it and deletes every key of it
-    await queue.housekeeping()                     # any instance, every few seconds
+    await queue.housekeeping()                     # any instance, every few seconds:
+                                                   # run keep_house() as a task for that
 
 Order: danger level (acute, high, concern, none), then the longest waiting first; the score
 is ``ticket.priority_score``. Every change is one Lua script (handover/lua/), so a ticket has
@@ -30,10 +31,13 @@ to the statistics (handover/stats.py), a claim's wait from inside the claim scri
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import structlog
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from handover.audit import Audit
 from handover.config import HandoverConfig, check_name, check_session
@@ -45,6 +49,8 @@ from handover.ticket import Ticket, categories_field, pairs
 from nlu.types import DangerAssessment
 
 SessionState = Literal["waiting", "with_staff"]
+
+log = structlog.get_logger("handover.queue")
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,7 @@ class HandoverQueue:
         )
         if reply[0] not in ("claimed", "already_yours", "taken_over"):
             return None
-        return Ticket.from_fields(pairs(reply[3:]))
+        return Ticket.from_fields(pairs(reply[1:]))
 
     async def renew(self, staff: str, session: str) -> bool:
         renewed = await self._scripts.run(
@@ -277,6 +283,16 @@ class HandoverQueue:
             staff_gone=gone.gone,
             told_position=int(told),
         )
+
+    async def keep_house(self, every: float = 5.0) -> None:
+        """Run ``housekeeping`` every few seconds until the task is cancelled. Any number of
+        instances may run it at once; a failed round (Redis away) is retried on the next."""
+        while True:
+            try:
+                await self.housekeeping()
+            except RedisError as error:
+                log.warning("handover_housekeeping_failed", error=type(error).__name__)
+            await asyncio.sleep(every)
 
     # --- the wait estimate ---
 

@@ -3,15 +3,15 @@
 --      4 lease (ms), 5 how many recent waits to keep, 6 estimate window (ms),
 --      7 today's statistics key, 8 its ttl (s), 9 wait histogram as
 --      'bound|field|bound|field|...|field' (seconds, ascending; see handover/stats.py)
--- Returns {status, wait_ms or -1, previous owner or '', ticket fields...}
+-- Returns {status, ticket fields...}
 --   status: claimed | already_yours | taken_over | empty | taken | gone | not_on_duty
 local staff, wanted, take_over = arg(1), arg(2), arg(3) == '1'
 local lease, keep, window = tonumber(arg(4)), tonumber(arg(5)), tonumber(arg(6))
 local stats_day, stats_ttl, histogram = arg(7), arg(8), arg(9)
-if not is_present(staff) then return {'not_on_duty', -1, ''} end
+if not is_present(staff) then return {'not_on_duty'} end
 
-local function reply(status, s, wait_ms, previous)
-  local out = {status, wait_ms, previous}
+local function reply(status, s)
+  local out = {status}
   for _, v in ipairs(redis.call('HGETALL', ticket_key(s))) do table.insert(out, v) end
   return out
 end
@@ -45,11 +45,10 @@ local function claim_waiting(s)
   local t = ticket_key(s)
   redis.call('ZREM', WAITING, s)
   own(s)
-  local wait_ms = -1
   -- Only the first claim is a wait the person went through; a ticket back from a dead
   -- console is not a new arrival.
   if redis.call('HSETNX', t, 'first_claimed', num(NOW)) == 1 then
-    wait_ms = NOW - tonumber(redis.call('HGET', t, 'since'))
+    local wait_ms = NOW - tonumber(redis.call('HGET', t, 'since'))
     local entered = redis.call('HGET', t, 'enqueued_at') or '1'
     redis.call('LPUSH', RECENT_WAITS,
       num(NOW) .. '|' .. num(wait_ms) .. '|' .. entered .. '|' .. present_count())
@@ -61,14 +60,14 @@ local function claim_waiting(s)
   notify(s, 'staff_joined')
   emit('claimed', 'session', s, 'staff', staff)
   emit('queue_changed', 'session', s)
-  return reply('claimed', s, wait_ms, '')
+  return reply('claimed', s)
 end
 
 if wanted == '' then
   -- Tickets whose keys expired leave a dangling member behind: skip and drop those.
   while true do
     local top = redis.call('ZRANGE', WAITING, 0, 0)[1]
-    if not top then return {'empty', -1, ''} end
+    if not top then return {'empty'} end
     if redis.call('EXISTS', ticket_key(top)) == 1 then return claim_waiting(top) end
     redis.call('ZREM', WAITING, top)
   end
@@ -77,18 +76,18 @@ end
 local state = redis.call('HGET', ticket_key(wanted), 'state')
 if not state then
   redis.call('ZREM', WAITING, wanted)
-  return {'gone', -1, ''}
+  return {'gone'}
 end
 if state == 'waiting' then return claim_waiting(wanted) end
 local owner = redis.call('HGET', ticket_key(wanted), 'staff')
 if owner == staff then
   own(wanted)
-  return reply('already_yours', wanted, -1, '')
+  return reply('already_yours', wanted)
 end
-if not take_over then return {'taken', -1, owner} end
+if not take_over then return {'taken'} end
 own(wanted)
 audit(owner, 'transferred', wanted, staff)
 audit(staff, 'took_over', wanted)
 notify(wanted, 'staff_changed')
 emit('transferred', 'session', wanted, 'from', owner, 'to', staff, 'reason', 'take_over')
-return reply('taken_over', wanted, -1, owner)
+return reply('taken_over', wanted)

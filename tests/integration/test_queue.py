@@ -268,3 +268,22 @@ async def test_a_ticket_whose_keys_expired_is_skipped_not_claimed(
 
     assert claimed is not None and claimed.session == "session-alive"
     assert await redis.zcard(config.waiting_key) == 0
+
+
+async def test_background_housekeeping_returns_a_lapsed_lease_without_being_asked(
+    redis: aioredis.Redis, queue: HandoverQueue, config: HandoverConfig, clock: ManualClock
+) -> None:
+    await queue.enqueue(ticket("abandoned"))
+    await queue.claim_next("anna")
+    events = Events(redis, config)
+    seen = await events.last_id()
+    clock.advance(31)
+
+    house = asyncio.create_task(queue.keep_house(every=0.01))
+    try:
+        # The console learns it the way it learns everything: from the event stream.
+        released = await events.read(seen, block_ms=5000)
+    finally:
+        house.cancel()
+    assert [(e.type, e.session) for e in released][:1] == [("released", "session-abandoned")]
+    assert names(await queue.waiting()) == ["abandoned"]
