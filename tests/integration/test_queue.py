@@ -12,7 +12,7 @@ from handover.config import HandoverConfig, ManualClock
 from handover.events import Events
 from handover.queue import HandoverQueue
 from handover.relay import Relay
-from handover.ticket import Ticket
+from handover.ticket import Ticket, priority_score
 from nlu.types import DangerAssessment, DangerLevel
 
 
@@ -287,3 +287,15 @@ async def test_background_housekeeping_returns_a_lapsed_lease_without_being_aske
         house.cancel()
     assert [(e.type, e.session) for e in released][:1] == [("released", "session-abandoned")]
     assert names(await queue.waiting()) == ["abandoned"]
+
+
+async def test_redis_orders_by_the_same_score_the_python_side_computes(
+    redis: aioredis.Redis, queue: HandoverQueue, config: HandoverConfig
+) -> None:
+    await queue.enqueue(ticket("scored", DangerLevel.HIGH))
+    [waiting] = await queue.waiting()
+    assert waiting.since is not None
+
+    score = await redis.zscore(config.waiting_key, "session-scored")
+
+    assert score == priority_score(DangerLevel.HIGH, round(waiting.since * 1000))
