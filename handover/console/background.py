@@ -1,0 +1,92 @@
+"""The console's long-lived tasks, started and cancelled with the app (cleanup_ctx).
+
+- events: follow ``{hq}:events`` from the moment the app starts and hand each batch to the hub;
+- keep-alive: every lease/3 (and presence/3) seconds, heartbeats and lease renewals for the
+  staff whose pages are open here. A console that dies stops renewing: the queue's
+  housekeeping then returns its conversations to the queue;
+- housekeeping: the queue's own (lapsed leases, absent staff, places told), every few seconds.
+  Every instance runs it; its scripts are atomic, so running it twice does no harm.
+
+Nothing may kill a task (a Redis outage, one odd ticket): each logs the error's type, never its
+message (it could quote data), and goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import structlog
+from aiohttp import web
+from redis.exceptions import RedisError
+
+from handover.console.hub import Hub
+
+log = structlog.get_logger("handover.console")
+
+EVENTS_BLOCK_MS = 5000
+RETRY_SECONDS = 1.0
+
+
+async def follow_events(hub: Hub) -> None:
+    events = hub.services.events
+    last = await _retrying("events_start", events.last_id)
+    while True:
+        try:
+            batch = await events.read(last, block_ms=EVENTS_BLOCK_MS)
+        except RedisError as error:
+            log.warning("events_read_failed", error=type(error).__name__)
+            await asyncio.sleep(RETRY_SECONDS)
+            continue
+        if not batch:
+            continue
+        last = batch[-1].id
+        try:
+            await hub.dispatch(batch)
+        except Exception as error:
+            log.error("events_dispatch_failed", error=type(error).__name__)
+
+
+async def every(seconds: float, name: str, step: Callable[[], Awaitable[object]]) -> None:
+    while True:
+        try:
+            await step()
+        except Exception as error:
+            log.error(f"{name}_failed", error=type(error).__name__)
+        await asyncio.sleep(seconds)
+
+
+async def _retrying(name: str, step: Callable[[], Awaitable[str]]) -> str:
+    while True:
+        try:
+            return await step()
+        except RedisError as error:
+            log.warning(f"{name}_failed", error=type(error).__name__)
+            await asyncio.sleep(RETRY_SECONDS)
+
+
+def background_tasks(hub_key: web.AppKey[Hub]) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def run(app: web.Application) -> AsyncIterator[None]:
+        hub = app[hub_key]
+        settings = hub.services.settings
+        tasks = [
+            asyncio.create_task(follow_events(hub), name="console-events"),
+            asyncio.create_task(
+                every(settings.keepalive_seconds, "keep_alive", hub.keep_alive),
+                name="console-keep-alive",
+            ),
+            asyncio.create_task(
+                every(settings.handover_housekeeping_seconds, "housekeeping",
+                      hub.services.queue.housekeeping),
+                name="console-housekeeping",
+            ),
+        ]
+        yield
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return run
