@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
@@ -37,7 +37,8 @@ def script_source(name: str) -> str:
 
 def require_decoded_responses(redis: Redis) -> None:
     """Everything here reads replies as str; a bytes client would fail far from the cause."""
-    if not redis.connection_pool.connection_kwargs.get("decode_responses"):
+    encoder = cast(Any, redis).get_encoder()  # Redis and RedisCluster both have one
+    if not encoder.decode_responses:
         raise ValueError("handover needs a Redis client made with decode_responses=True")
 
 
