@@ -203,6 +203,23 @@ class Relay:
     async def ack(self, delivery: Delivery) -> None:
         await self._scripts.run("ack", delivery.entry_id, delivery.session, delivery.message_id)
 
+    async def prune_workers(self, idle_seconds: float = 86400) -> list[str]:
+        """Forget worker names that hold nothing and were idle this long: every restarted bot
+        process leaves its old name in the group. Call it now and then (e.g. hourly)."""
+        try:
+            consumers: Any = await self._redis.xinfo_consumers(
+                self._config.to_users_key, self._config.bot_group
+            )
+        except ResponseError:
+            return []  # no stream or no group: nothing to forget
+        idle_ms = idle_seconds * 1000
+        gone = [c["name"] for c in consumers if c["pending"] == 0 and c["idle"] >= idle_ms]
+        for name in gone:
+            await self._redis.xgroup_delconsumer(
+                self._config.to_users_key, self._config.bot_group, name
+            )
+        return gone
+
     async def _reclaim(self, worker: str, count: int) -> list[tuple[str, dict[str, str]]]:
         if time.monotonic() < self._next_reclaim:
             return []

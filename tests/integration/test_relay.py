@@ -194,3 +194,16 @@ async def test_the_bot_group_comes_back_after_the_stream_expired(
 async def test_a_staff_message_of_an_unknown_kind_is_refused(relay: Relay, with_anna: str) -> None:
     with pytest.raises(ValueError, match="kind"):
         await relay.from_staff(with_anna, "anna", "x", kind="shell_command")  # type: ignore[arg-type]
+
+
+async def test_names_of_bot_workers_gone_for_good_are_forgotten_but_not_those_holding_messages(
+    relay: Relay, with_anna: str
+) -> None:
+    await relay.from_staff(with_anna, "anna", "ett")
+    for delivery in await relay.deliveries("bot-restarted-yesterday", block_ms=1):
+        await relay.ack(delivery)
+    await relay.from_staff(with_anna, "anna", "två")
+    await relay.deliveries("bot-holding-one", block_ms=1)  # not acknowledged
+
+    assert await relay.prune_workers(idle_seconds=3600) == []  # nobody idle that long yet
+    assert await relay.prune_workers(idle_seconds=0) == ["bot-restarted-yesterday"]
