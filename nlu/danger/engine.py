@@ -7,6 +7,7 @@ on, Rasa, Redis or the network.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,16 +101,19 @@ class _GroupIndex:
         return [self.entries[position] for position in sorted(chosen)]
 
 
-def find_hits(text: str, index: _GroupIndex) -> list[Hit]:
-    folded = matching_form(text)
-    if not folded:
-        return []
+def hits_in(folded: str, entries: Iterable[tuple[Lexicon, Group]]) -> list[Hit]:
+    """Search these rule groups in already folded text (``matching_form``)."""
     hits: list[Hit] = []
-    for lexicon, group in index.candidates(folded):
+    for lexicon, group in entries:
         hit = _group_hit(group, lexicon, folded)
         if hit is not None:
             hits.append(hit)
     return hits
+
+
+def find_hits(text: str, index: _GroupIndex) -> list[Hit]:
+    folded = matching_form(text)
+    return hits_in(folded, index.candidates(folded)) if folded else []
 
 
 def summarise(hits: list[Hit]) -> DangerAssessment:

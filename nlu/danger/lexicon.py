@@ -91,7 +91,10 @@ def bounded(pattern: str) -> str:
 
 
 def check_pattern(where: str, raw: object) -> str:
-    """Return the folded pattern, or raise a LexiconError saying what is wrong and where."""
+    """Return the folded pattern, or raise a LexiconError saying what is wrong and where.
+
+    Only the cheap checks; ``compile_checked`` compiles and finds a pattern that is broken.
+    """
     if not isinstance(raw, str) or not raw.strip():
         raise LexiconError(f"{where}: a pattern must be a non-empty string, got {raw!r}")
     for escape in _ESCAPE.finditer(raw):
@@ -100,14 +103,37 @@ def check_pattern(where: str, raw: object) -> str:
                 f"{where}: uppercase escape {escape.group()!r} in {raw!r}; text is case-folded, "
                 r"use only lowercase escapes (\b \s \w \d)"
             )
-    folded = fold_pattern(raw)
+    return fold_pattern(raw)
+
+
+def compile_checked(where: str, raws: list[Any], folded: list[str]) -> re.Pattern[str]:
+    """Compile the patterns as one bounded alternation; name the pattern that breaks it.
+
+    Compiling per rule rather than per pattern keeps start-up short; the patterns are only
+    compiled one by one to find the culprit when something is wrong.
+    """
     try:
-        compiled = re.compile(bounded(folded))
-    except re.error as error:
-        raise LexiconError(f"{where}: regex {raw!r} does not compile: {error}") from None
-    if compiled.search("") is not None or compiled.search(" . ") is not None:
-        raise LexiconError(f"{where}: regex {raw!r} matches empty text and would fire on anything")
-    return folded
+        compiled = re.compile(bounded(_alternation(folded)))
+    except re.error:
+        for raw, pattern in zip(raws, folded, strict=True):
+            try:
+                re.compile(bounded(pattern))
+            except re.error as error:
+                raise LexiconError(f"{where}: regex {raw!r} does not compile: {error}") from None
+        raise
+    if _fires_on_nothing(compiled):
+        culprit = next(raw for raw, pattern in zip(raws, folded, strict=True)
+                       if _fires_on_nothing(re.compile(bounded(pattern))))
+        raise LexiconError(f"{where}: regex {culprit!r} matches empty text and would fire on anything")
+    return compiled
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{pattern})" for pattern in patterns)
+
+
+def _fires_on_nothing(regex: re.Pattern[str]) -> bool:
+    return regex.search("") is not None or regex.search(" . ") is not None
 
 
 def _read_yaml(path: Path) -> Mapping[str, Any]:
@@ -120,10 +146,16 @@ def _read_yaml(path: Path) -> Mapping[str, Any]:
     return data
 
 
-RuleFields = tuple[str, DangerLevel, str | None, list[str]]
+@dataclass(frozen=True)
+class _Rule:
+    id: str
+    level: DangerLevel
+    category: str | None
+    body: str  # the folded patterns as one alternation
+    regex: re.Pattern[str]  # body, bounded
 
 
-def _rule_fields(path: Path, index: int, rule: object) -> RuleFields:
+def _rule(path: Path, index: int, rule: object) -> _Rule:
     if not isinstance(rule, Mapping):
         raise LexiconError(f"{path}: rule #{index + 1} is not a mapping")
     rule_id = rule.get("id")
@@ -144,7 +176,8 @@ def _rule_fields(path: Path, index: int, rule: object) -> RuleFields:
     if not isinstance(patterns, list) or not patterns:
         raise LexiconError(f"{where}: needs a non-empty list of patterns")
     folded = [check_pattern(where, pattern) for pattern in patterns]
-    return rule_id, level, category, folded
+    regex = compile_checked(where, patterns, folded)
+    return _Rule(rule_id, level, category, _alternation(folded), regex)
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -157,14 +190,14 @@ def load_lexicon(path: Path) -> Lexicon:
     rules = data.get("rules")
     if not isinstance(rules, list) or not rules:
         raise LexiconError(f"{path}: needs a non-empty list of rules")
-    by_key: dict[tuple[DangerLevel, str | None], list[tuple[str, list[str]]]] = {}
+    by_key: dict[tuple[DangerLevel, str | None], list[_Rule]] = {}
     seen: set[str] = set()
-    for index, rule in enumerate(rules):
-        rule_id, level, category, patterns = _rule_fields(path, index, rule)
-        if rule_id in seen:
-            raise LexiconError(f"{path}: rule {rule_id}: id used twice")
-        seen.add(rule_id)
-        by_key.setdefault((level, category), []).append((rule_id, patterns))
+    for index, raw in enumerate(rules):
+        rule = _rule(path, index, raw)
+        if rule.id in seen:
+            raise LexiconError(f"{path}: rule {rule.id}: id used twice")
+        seen.add(rule.id)
+        by_key.setdefault((rule.level, rule.category), []).append(rule)
     groups = tuple(
         _compile_group(lang, level, category, members)
         for (level, category), members in sorted(by_key.items(), key=lambda kv: -kv[0][0])
@@ -178,18 +211,16 @@ def load_lexicon(path: Path) -> Lexicon:
 
 
 def _compile_group(
-    lang: str, level: DangerLevel, category: str | None, members: list[tuple[str, list[str]]]
+    lang: str, level: DangerLevel, category: str | None, members: list[_Rule]
 ) -> Group:
-    bodies = ["|".join(f"(?:{p})" for p in patterns) for _, patterns in members]
-    alternatives = [f"(?P<r{index}>{body})" for index, body in enumerate(bodies)]
-    combined = "|".join(alternatives)
+    combined = "|".join(f"(?P<r{index}>{rule.body})" for index, rule in enumerate(members))
     return Group(
         lang=lang,
         level=level,
         category=category,
         regex=re.compile(bounded(combined)),
-        rule_ids=tuple(rule_id for rule_id, _ in members),
-        rule_regexes=tuple(re.compile(bounded(body)) for body in bodies),
+        rule_ids=tuple(rule.id for rule in members),
+        rule_regexes=tuple(rule.regex for rule in members),
         prefixes=prefixes_of(combined),
     )
 
@@ -201,7 +232,7 @@ def _compile_guards(path: Path, data: Mapping[str, Any]) -> re.Pattern[str] | No
     folded = [check_pattern(f"{path}: guard #{i + 1}", g) for i, g in enumerate(guards)]
     if not folded:
         return None
-    return re.compile(bounded("|".join(f"(?:{p})" for p in folded)))
+    return compile_checked(f"{path}: guards", guards, folded)
 
 
 def lexicon_paths(directory: Path) -> Iterator[Path]:
