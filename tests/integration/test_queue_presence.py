@@ -46,7 +46,8 @@ async def test_with_nobody_on_duty_the_ticket_is_refused_at_once_and_counted(
     assert result.status == "no_staff"
     assert await queue.state("session-alone") is None
     assert await queue.waiting() == []
-    counts = await Stats(redis, clock=clock).day(Stats(redis, clock=clock).today())
+    stats = Stats(redis, clock=clock)
+    counts = await stats.day(stats.today())
     assert counts["handover_refused_no_staff"] == 1
     assert "handovers" not in counts
 
@@ -68,6 +69,9 @@ async def test_the_last_staff_going_off_duty_tells_every_waiting_person(
         ("session-second", "no_staff"),
     ]
     assert (await queue.enqueue(ticket("third"))).status == "no_staff"
+    stats = Stats(redis, clock=config.clock)
+    counts = await stats.day(stats.today())
+    assert (counts["handover_ended_no_staff"], counts["handover_refused_no_staff"]) == (2, 1)
 
 
 async def test_leaving_staff_hand_their_conversations_to_colleagues_still_on_duty(
