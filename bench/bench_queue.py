@@ -68,7 +68,8 @@ async def fill(url: str, tickets: int, staff: list[str]) -> float:
     return rate
 
 
-async def claim_all(url: str, staff: list[str]) -> tuple[int, list[float]]:
+async def claim_all(url: str, staff: list[str]) -> tuple[int, list[float], float]:
+    cpu_started = time.process_time()
     clients = [aioredis.from_url(url, decode_responses=True) for _ in range(CLIENTS_PER_PROCESS)]
     queues = [HandoverQueue(client, CONFIG) for client in clients]
     latencies: list[float] = []
@@ -88,11 +89,11 @@ async def claim_all(url: str, staff: list[str]) -> tuple[int, list[float]]:
     ))
     for client in clients:
         await client.aclose()
-    return sum(taken), latencies
+    return sum(taken), latencies, time.process_time() - cpu_started
 
 
 def claiming_process(url: str, staff: list[str], start: EventType,
-                     results: MPQueue[tuple[int, list[float]]]) -> None:
+                     results: MPQueue[tuple[int, list[float], float]]) -> None:
     start.wait()
     results.put(asyncio.run(claim_all(url, staff)))
 
@@ -109,7 +110,7 @@ def run(url: str, tickets: int, claimers: int, processes: int) -> None:
     enqueue_rate = asyncio.run(fill(url, tickets, staff))
     context = multiprocessing.get_context("spawn")
     start = context.Event()
-    results: MPQueue[tuple[int, list[float]]] = context.Queue()
+    results: MPQueue[tuple[int, list[float], float]] = context.Queue()
     workers = [
         context.Process(target=claiming_process, args=(url, staff[i::processes], start, results))
         for i in range(processes)
@@ -124,8 +125,9 @@ def run(url: str, tickets: int, claimers: int, processes: int) -> None:
     for worker in workers:
         worker.join()
 
-    claimed = sum(count for count, _ in outcomes)
-    latencies = [latency for _, part in outcomes for latency in part]
+    claimed = sum(count for count, _, _ in outcomes)
+    latencies = [latency for _, part, _ in outcomes for latency in part]
+    client_cpu = sum(cpu for _, _, cpu in outcomes)
     assert claimed == tickets, "every ticket claimed exactly once"
     cost = asyncio.run(server_cost_us(url))
     print(f"tickets {tickets}, claimers {claimers} in {processes} process(es), "
@@ -135,6 +137,9 @@ def run(url: str, tickets: int, claimers: int, processes: int) -> None:
     print(f"one claim: p50 {statistics.median(latencies) * 1000:.1f} ms, "
           f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms (queued behind 100 claimers)")
     print(f"in Redis:  {cost:.0f} µs per claim script -> server ceiling ≈ {1e6 / cost:,.0f} claims/s")
+    client_us = client_cpu / tickets * 1e6
+    print(f"client:    {client_us:.0f} µs CPU per claim -> ≈ {1e6 / client_us:,.0f} claims/s per "
+          f"free core of console processes")
 
 
 def main() -> None:
