@@ -38,7 +38,7 @@ class Condition:
 @dataclass(frozen=True)
 class Combo:
     id: str
-    previous: Condition
+    previous: Condition | None  # None: a rule about this message alone
     current: Condition
     level: DangerLevel
     adds: frozenset[str]
@@ -78,7 +78,9 @@ def _combo(path: Path, index: int, raw: object) -> Combo:
     level = _level(where, raw.get("level"))
     return Combo(
         id=raw["id"],
-        previous=_condition(f"{where}: previous", raw.get("previous")),
+        previous=(
+            _condition(f"{where}: previous", raw["previous"]) if "previous" in raw else None
+        ),
         current=_condition(f"{where}: current", raw.get("current")),
         level=level,
         adds=frozenset(_categories(where, raw.get("adds", []))),
@@ -100,11 +102,12 @@ def load_combos(path: Path = COMBOS_PATH) -> tuple[Combo, ...]:
 def apply_combos(
     current: DangerAssessment, previous: DangerAssessment, combos: tuple[Combo, ...]
 ) -> tuple[DangerAssessment, list[str]]:
-    """Raise this message's assessment by every rule its context triggers."""
+    """Raise this message's assessment by every rule it or its context triggers."""
     fired: list[str] = []
     level, categories = current.level, set(current.categories)
     for combo in combos:
-        if combo.previous.holds(previous) and combo.current.holds(current):
+        context_holds = combo.previous is None or combo.previous.holds(previous)
+        if context_holds and combo.current.holds(current):
             fired.append(combo.id)
             level = max(level, combo.level)
             categories |= combo.adds

@@ -59,3 +59,8 @@ def test_without_context_a_weapon_word_alone_is_only_a_concern() -> None:
     assessment = assess("kniven")
     assert assessment.level is DangerLevel.CONCERN
     assert assessment.categories == frozenset({"weapon"})
+
+
+def test_a_weapon_in_the_same_message_as_a_threat_is_acute() -> None:
+    assert assess("he threatened me, there is a gun in his car").level is DangerLevel.ACUTE
+    assert assess("han hotade mig och det finns en kniv i köket").level is DangerLevel.ACUTE

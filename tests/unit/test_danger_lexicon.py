@@ -131,7 +131,7 @@ def test_an_escaped_backslash_before_a_capital_is_not_an_uppercase_escape(tmp_pa
         lang: sv
         rules:
           - id: literal.backslash
-            category: weapon
+            category: escalation
             level: high
             patterns: ['a\\\\Sb']
         """)
