@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from nlu.keywords import (
+    CHOSEN_LANGUAGE_CONFIDENCE,
+    KEYWORDS_DIR,
     KeywordDataError,
     KeywordMatcher,
     default_matcher,
@@ -14,6 +16,7 @@ from nlu.keywords import (
     load_keywords,
     match_keywords,
 )
+from nlu.types import SUPPORTED_LANGUAGES
 
 
 def write(directory: Path, lang: str, body: str) -> None:
@@ -26,9 +29,33 @@ def matcher_from(directory: Path) -> KeywordMatcher:
 
 # --- the shipped files -------------------------------------------------------------------
 
-def test_every_shipped_keyword_file_loads_with_known_intents() -> None:
-    assert "en" in default_matcher().languages
-    assert "sv" in default_matcher().languages
+def test_every_supported_language_has_a_keyword_file_that_loads() -> None:
+    assert {path.stem for path in KEYWORDS_DIR.glob("*.yaml")} == set(SUPPORTED_LANGUAGES)
+    assert default_matcher().languages == frozenset(SUPPORTED_LANGUAGES)
+
+
+# Asking for a person is what most needs to work while Rasa is down.
+ASKING_FOR_A_PERSON = {
+    "sv": "Kan jag få prata med en människa?",
+    "en": "Can I talk to a real person please",
+    "ar": "بدي احكي مع انسان",
+    "fa": "میخوام با یه آدم واقعی حرف بزنم",
+    "so": "Waxaan rabaa inaan la hadlo qof dhab ah",
+    "ti": "ምስ ሰብ ክዛረብ እደሊ",
+    "pl": "Chcę porozmawiać z człowiekiem",
+    "tr": "Bir insanla konuşmak istiyorum",
+    "uk": "Можна поговорити зі справжньою людиною?",
+    "fi": "Haluan puhua ihmisen kanssa",
+    "es": "Quiero hablar con una persona real",
+    "bs": "Hoću da razgovaram sa čovjekom",
+}
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_asking_for_a_person_is_understood_in_every_language(lang: str) -> None:
+    intent = match_keywords(ASKING_FOR_A_PERSON[lang], lang)
+    assert intent is not None
+    assert (intent.name, intent.confidence) == ("request_human", CHOSEN_LANGUAGE_CONFIDENCE)
 
 
 def test_asking_for_a_real_person_in_english_is_request_human() -> None:
