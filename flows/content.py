@@ -36,7 +36,9 @@ HELPLINE_PLACEHOLDERS: Final = frozenset({
 })
 # Filled by the engine; each only in the keys listed, where the engine knows its value.
 VARIABLES: Final[Mapping[str, frozenset[str]]] = MappingProxyType({
-    "position": frozenset({"human.queued", "human.position_update"}),
+    "position": frozenset({
+        "human.queued", "human.position_update", "human.queued_place_only", "human.position_update_place_only",
+    }),
     "minutes": frozenset({"human.queued", "human.position_update"}),
     "opening": frozenset({"human.no_staff"}),
     "limit": frozenset({"too_long"}),
@@ -46,6 +48,7 @@ VARIABLES: Final[Mapping[str, frozenset[str]]] = MappingProxyType({
 MUST_CONTAIN_112: Final = frozenset({
     "emergency", "young.emergency", "suicide_support", "rasa_down", "human.queued",
     "human.no_staff", "human.closed", "location_not_kept", "flood", "canned.call_112",
+    "human.queued_place_only",
 })
 # Buttons, page labels and the exit reply are shown on one line.
 _ONE_LINE_PREFIXES: Final = ("button.", "web.", "exit_done")
