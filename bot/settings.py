@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from flows.settings import ConfigError, CoreSettings, check_secret
 
@@ -13,12 +13,16 @@ class BotSettings(CoreSettings):
     telegram_api_url: str | None = None
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 0.8
+    # Below this confidence an intent is not trusted (the keyword matcher gets a say first).
+    rasa_min_confidence: float = 0.3
     # Fernet key that encrypts reply addresses (chat ids) wherever they leave the process.
     reply_key: SecretStr | None = None
     webchat_host: str = "127.0.0.1"
     webchat_port: int = 8081
     # Origins allowed to open the web chat's WebSocket (the municipality's site, the chat page).
-    webchat_allowed_origins: list[str] = []
+    webchat_allowed_origins: list[str] = Field(default_factory=list)
+    # Where quick exit goes: a neutral, everyday site.
+    webchat_exit_url: str = "https://www.google.com/"
     # How long staff replies may wait for delivery; a bot worker retries longer than that.
     max_message_chars: int = 4096
     flood_messages_per_minute: int = 20

@@ -15,6 +15,7 @@ import redis.asyncio as aioredis
 
 from devstack.model import model_path
 from devstack.services import Service, free_port, start_rasa, start_redis
+from tests.support.browser import browser  # noqa: F401  (a fixture for every test)
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,9 @@ _IDENTIFYING_MESSAGE_FIELDS = {
     "left_chat_member": None,
 }
 # aiogram puts these into the handler data; they hold the raw user and chat.
-_IDENTIFYING_DATA_KEYS = ("event_from_user", "event_chat", "event_context", "event_thread_id", "state", "raw_state", "fsm_storage")
+_IDENTIFYING_DATA_KEYS = (
+    "event_from_user", "event_chat", "event_context", "event_thread_id", "state", "raw_state", "fsm_storage",
+)
 
 
 def _anonymous_chat(chat: Chat) -> Chat:

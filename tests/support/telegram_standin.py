@@ -186,8 +186,12 @@ class TelegramStandIn:
             self.throttle_next -= 1
             await self._record(call)
             return web.json_response(
-                {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {self.retry_after}",
-                 "parameters": {"retry_after": self.retry_after}},
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {self.retry_after}",
+                    "parameters": {"retry_after": self.retry_after},
+                },
                 status=429,
             )
         handler = getattr(self, f"_api_{method}", None)

@@ -1,0 +1,67 @@
+"""`python -m bot`: the person-facing side — the Telegram bot (with a token) and the web chat."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from contextlib import suppress
+
+import structlog
+from pydantic import ValidationError
+
+from bot.core import open_core
+from bot.delivery import deliver_staff_messages
+from bot.settings import BotSettings
+from flows.logging import configure_logging
+from flows.settings import ConfigError
+
+log = structlog.get_logger("bot")
+
+
+def load_settings() -> BotSettings:
+    try:
+        return BotSettings()
+    except (ValidationError, ConfigError) as error:
+        problems = error.errors() if isinstance(error, ValidationError) else [{"msg": str(error)}]
+        for problem in problems:
+            print(f"Configuration error: {problem['msg']}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+async def main() -> None:
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+
+    async with open_core(settings) as core:
+        tasks: list[asyncio.Task[None]] = []
+        if settings.telegram_enabled:
+            from bot.telegram.app import build_bot, run_polling
+
+            tasks.append(asyncio.create_task(run_polling(core), name="telegram"))
+            tasks.append(asyncio.create_task(deliver_staff_messages(core, build_bot(core)), name="delivery"))
+        else:
+            log.warning("telegram_disabled", reason="TELEGRAM_BOT_TOKEN is not set; the web chat is the channel")
+        from bot.webchat.server import serve_webchat
+
+        tasks.append(asyncio.create_task(serve_webchat(core, stop), name="webchat"))
+        log.info("bot_started", telegram=settings.telegram_enabled)
+        stopped = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait([stopped, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
+        for task in done:
+            if task is not stopped and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+    log.info("bot_stopped")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

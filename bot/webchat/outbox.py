@@ -1,0 +1,86 @@
+"""The web chat's outbox: every line the person sees goes into a per-session Redis stream.
+
+Open sockets follow the stream (XREAD BLOCK) and a reconnecting page replays from the last id
+it saw, so nothing is lost across reconnects, bot workers or console instances. The stream
+has the session's TTL and is deleted with the session.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from flows.model import Action, DeleteHistory, Say, SetLanguage, SetQuiet
+from flows.session import web_transcript_key
+
+MAX_TRANSCRIPT = 1000
+
+
+class WebOutbox:
+    def __init__(self, redis: Redis, session: str, ttl_seconds: int) -> None:
+        self._redis = redis
+        self._key = web_transcript_key(session)
+        self._ttl = ttl_seconds
+        self.deleted = False
+        # With Redis down, a page that is open still gets its texts (above all the emergency
+        # text) straight over its socket; they just cannot be replayed later.
+        self.on_redis_down: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+
+    async def add(self, entry: dict[str, str]) -> str | None:
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.xadd(self._key, entry, maxlen=MAX_TRANSCRIPT, approximate=True)
+                pipe.expire(self._key, self._ttl)
+                entry_id, _ = await pipe.execute()
+            return str(entry_id)
+        except RedisError:
+            if self.on_redis_down is None:
+                raise
+            await self.on_redis_down(as_client_message("", entry))
+            return None
+
+    async def say(self, message: Say) -> None:
+        buttons = [[{"label": b.label, "payload": b.payload} for b in row] for row in message.buttons]
+        await self.add({
+            "role": "bot",
+            "text": message.text,
+            "buttons": json.dumps(buttons, ensure_ascii=False),
+            "urgent": "1" if message.urgent else "0",
+        })
+
+    async def mine(self, text: str) -> None:
+        """The person's own line, so a reloaded page shows the whole conversation."""
+        await self.add({"role": "me", "text": text})
+
+    async def staff(self, text: str) -> None:
+        await self.add({"role": "staff", "text": text})
+
+    async def perform(self, actions: Sequence[Action]) -> None:
+        for action in actions:
+            match action:
+                case Say():
+                    await self.say(action)
+                case SetLanguage():
+                    await self.add({"role": "system", "kind": "language", "lang": action.lang,
+                                    "rtl": "1" if action.rtl else "0"})
+                case DeleteHistory():
+                    self.deleted = True  # the page clears itself; the stream went with the session
+                case SetQuiet():
+                    pass
+
+
+def as_client_message(entry_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The JSON a page receives for one transcript entry."""
+    message: dict[str, Any] = {"id": entry_id, "role": fields.get("role", "bot")}
+    if message["role"] == "system":
+        message.update(kind=fields.get("kind"), lang=fields.get("lang"), rtl=fields.get("rtl") == "1")
+        return message
+    message["text"] = fields.get("text", "")
+    if message["role"] == "bot":
+        message["buttons"] = json.loads(fields.get("buttons") or "[]")
+        message["urgent"] = fields.get("urgent") == "1"
+    return message
