@@ -37,8 +37,12 @@ def _as_code(result: object) -> str | None:
 def verdict(line: str, identify: Callable[[str], object] | None) -> dict[str, object]:
     judgement = judge(line)
     lang = judgement.lang
-    if lang is None and identify is not None and line.strip():
-        lang = _as_code(identify(line))
+    strongest = {hit.lang for hit in judgement.hits if hit.level == judgement.assessment.level}
+    if identify is not None and line.strip() and (lang is None or len(strongest) > 1):
+        # No rule fired, or rules of several languages tie: ask language identification.
+        guessed = _as_code(identify(line))
+        if lang is None or guessed in strongest:
+            lang = guessed
     return {
         "level": judgement.assessment.level.label,
         "categories": sorted(judgement.assessment.categories),
