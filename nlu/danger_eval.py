@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", action="append", help="only these languages (repeatable)")
     args = parser.parse_args(argv)
     cases = [c for c in read_cases(args.dev_set) if not args.lang or c.lang in args.lang]
-    print(report([run_case(case) for case in cases]))
+    text = report([run_case(case) for case in cases])
+    try:
+        print(text)
+    except BrokenPipeError:  # piped into head: the reader has seen enough
+        sys.stderr.close()
     return 0
 
 
