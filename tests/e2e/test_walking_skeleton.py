@@ -68,8 +68,10 @@ async def test_with_rasa_stopped_the_emergency_still_comes_and_questions_get_a_g
 
     before = len(telegram.sent_to(erik.chat_id))
     await telegram.send_text(erik, "han slår mig just nu")
-    replies = await telegram.wait_for_texts(erik.chat_id, before + 1)
+    # The emergency text, then "safe to write?", the offer of a person, the gentle children question.
+    replies = await telegram.wait_for_texts(erik.chat_id, before + 4)
     assert replies[before] == catalog.text("sv", "emergency")
+    assert replies[before + 3] == catalog.text("sv", "ask_children")
 
     before = len(telegram.sent_to(erik.chat_id))
     await telegram.send_text(erik, "vad kan socialtjänsten hjälpa till med?")
