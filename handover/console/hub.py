@@ -13,6 +13,7 @@ Each page holds one WebSocket: the queue page (``/queue``) or a conversation pag
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,8 +83,11 @@ class Hub:
             await page.ws.send_json(payload)
 
     async def shutdown(self) -> None:
-        for page in list(self.pages):
-            await page.ws.close(code=1001, message=b"console shutting down")
+        """Close every page at once (each waits a moment for the browser's reply)."""
+        await asyncio.gather(
+            *(page.ws.close(code=1001, message=b"console shutting down") for page in self.pages),
+            return_exceptions=True,
+        )
 
     # --- the queue view ---
 
