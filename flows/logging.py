@@ -13,10 +13,9 @@ import structlog
 
 
 def configure_logging(level: str = "INFO") -> None:
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
-    # aiogram logs every handled update at INFO; that is noise, and we keep logs minimal.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # Libraries log at WARNING and above only: aiogram logs every update at INFO, and library
+    # debug lines may echo request data. Our own events follow `level`.
+    logging.basicConfig(format="%(name)s %(levelname)s %(message)s", stream=sys.stderr, level=logging.WARNING)
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,

@@ -29,19 +29,24 @@ class WebOutbox:
         # With Redis down, a page that is open still gets its texts (above all the emergency
         # text) straight over its socket; they just cannot be replayed later.
         self.on_redis_down: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+        # The person's own line waits here and goes into the transcript in the same round trip
+        # as the first reply: right order, and not one extra wait before an emergency text.
+        self._pending_mine: dict[str, str] | None = None
 
-    async def add(self, entry: dict[str, str]) -> str | None:
+    async def add(self, entry: dict[str, str]) -> None:
+        entries = [self._pending_mine, entry] if self._pending_mine else [entry]
+        self._pending_mine = None
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.xadd(self._key, entry, maxlen=MAX_TRANSCRIPT, approximate=True)
+                for item in entries:
+                    pipe.xadd(self._key, item, maxlen=MAX_TRANSCRIPT, approximate=True)
                 pipe.expire(self._key, self._ttl)
-                entry_id, _ = await pipe.execute()
-            return str(entry_id)
+                await pipe.execute()
         except RedisError:
             if self.on_redis_down is None:
                 raise
-            await self.on_redis_down(as_client_message("", entry))
-            return None
+            for item in entries:
+                await self.on_redis_down(as_client_message("", item))
 
     async def say(self, message: Say) -> None:
         buttons = [[{"label": b.label, "payload": b.payload} for b in row] for row in message.buttons]
@@ -52,15 +57,23 @@ class WebOutbox:
             "urgent": "1" if message.urgent else "0",
         })
 
-    async def mine(self, text: str) -> None:
-        """The person's own line, so a reloaded page shows the whole conversation."""
-        await self.add({"role": "me", "text": text})
+    def mine(self, text: str) -> None:
+        """The person's own line (so a reloaded page shows the whole conversation): written
+        together with the first reply, or by flush() if there is none."""
+        self._pending_mine = {"role": "me", "text": text}
+
+    async def flush(self) -> None:
+        if self._pending_mine is not None:
+            entry, self._pending_mine = self._pending_mine, None
+            await self.add(entry)
 
     async def staff(self, text: str) -> None:
         await self.add({"role": "staff", "text": text})
 
     async def perform(self, actions: Sequence[Action]) -> None:
         for action in actions:
+            if self.deleted:
+                return  # quick exit: the page is gone; writing now would bring the transcript back
             match action:
                 case Say():
                     await self.say(action)

@@ -95,6 +95,7 @@ async def chat_page(request: web.Request) -> web.Response:
             "lang": lang,
             "dir": "rtl" if texts[lang]["rtl"] else "ltr",
             "t": texts[lang],
+            "texts": texts,
             # "</" escaped so no text can ever close the script element it is embedded in.
             "texts_json": json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"),
             "exit_url": request.app[EXIT_URL],
@@ -181,21 +182,15 @@ class WebConversation:
             if not isinstance(text, str):
                 await self.handle("empty")
                 return
-            mine = asyncio.create_task(self._keep_mine(text[: self.core.settings.max_message_chars]))
+            self.outbox.mine(text[: self.core.settings.max_message_chars])
             await self.handle("text", text=text)
-            await mine
+            await self.outbox.flush()
         elif kind == "button" and isinstance(data.get("payload"), str) and BUTTON.fullmatch(data["payload"]):
             await self.handle("button", button=data["payload"])
         elif kind in ("help", "language", "human", "exit"):
             await self.handle(kind)
         else:
             await self.handle("empty")
-
-    async def _keep_mine(self, text: str) -> None:
-        try:
-            await self.outbox.mine(text)
-        except RedisError:
-            await self._direct({"role": "me", "text": text})
 
     async def handle(self, kind: MessageKind, text: str = "", button: str | None = None) -> None:
         message = Incoming(session=self.session, kind=kind, channel="web", text=text, button=button,
@@ -209,7 +204,8 @@ class WebConversation:
         key = web_transcript_key(self.session)
         while not self.ws.closed:
             try:
-                batches = await self.core.redis.xread({key: last_id}, count=100, block=20_000)
+                # Short blocks: a blocking read must stay within the client's socket timeout.
+                batches = await self.core.redis.xread({key: last_id}, count=100, block=1000)
             except RedisError:
                 await asyncio.sleep(1.0)
                 continue

@@ -43,6 +43,7 @@ def start_telegram_bot(
     yield start
     for bot in started:
         bot.stop()
+        print(f"--- bot log ---\n{bot.log()[-4000:]}")  # shown by pytest only when the test failed
 
 
 async def polling_started(telegram: TelegramStandIn, bot: BotProcess, timeout: float = 40.0) -> None:

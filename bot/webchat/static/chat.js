@@ -9,6 +9,7 @@
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
   var exitButton = document.getElementById("quick-exit");
+  var languageSelect = document.getElementById("language");
   var lang = document.documentElement.lang;
   var socket = null;
   var retries = 0;
@@ -39,6 +40,8 @@
     input.placeholder = t("placeholder");
     document.querySelector("label[for=message]").textContent = t("placeholder");
     document.getElementById("send").textContent = t("send");
+    document.getElementById("language-label").textContent = t("language");
+    languageSelect.value = code;
   }
 
   function render(message) {
@@ -108,6 +111,9 @@
   }
 
   exitButton.addEventListener("click", quickExit);
+  languageSelect.addEventListener("change", function () {
+    send({ type: "button", payload: "lang:" + languageSelect.value });
+  });
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") quickExit(); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
