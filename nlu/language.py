@@ -7,7 +7,8 @@ Order of evidence, strongest first (measurements in docs/language-id.md):
 2. Latin-script Tigrinya: no detector knows Tigrinya, so common words from
    nlu/language_cues.yaml stand in for one.
 3. lingua, restricted to our languages, with Bosnian, Croatian and Serbian counted as bs.
-   It beat langdetect on every length bucket and is about four times faster.
+   More accurate than langdetect on our eval set (87 against 79 %) and about four times
+   faster.
 
 The user's own choice always wins: `proposed_switch` offers another language only on clear
 evidence, never on "ok", "hej", an emoji, a number or a single Latin-script word.
