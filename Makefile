@@ -7,6 +7,8 @@ PY310 ?= $(shell devstack/find-python 3.10)
 VENV := .venv
 RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
+# Rasa would report telemetry and errors to the internet; an error report could carry text.
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help run test bench deps system-deps venv rasa-venv model nlu-eval danger-eval lint typecheck clean
 

@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from devstack.services import PROJECT_ROOT, rasa_binary
+from devstack.services import PROJECT_ROOT, RASA_ENV, rasa_binary
 
 RASA_DIR = PROJECT_ROOT / "nlu" / "rasa"
 MODEL_DIR = PROJECT_ROOT / "var" / "models"
@@ -56,7 +57,8 @@ def ensure_model(log: bool = True) -> Path:
     ]
     log_path = MODEL_DIR / "train.log"
     with log_path.open("wb") as out:
-        result = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, check=False)
+        result = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, check=False,
+                                env={**os.environ, **RASA_ENV})
     if result.returncode != 0 or not path.exists():
         tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-30:])
         raise SystemExit(f"[model] training failed (log: {log_path}):\n{tail}")

@@ -21,6 +21,13 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RASA_VENV = PROJECT_ROOT / ".venv-rasa"
+# Rasa reports telemetry and errors (Sentry) to the internet by default: never from here —
+# an error report could carry what a person wrote.
+RASA_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}
 
 
 class ServiceError(RuntimeError):
@@ -148,7 +155,7 @@ def start_rasa(model_path: Path, port: int, log_path: Path, timeout: float = 180
         "--port", str(port),
         "--cors", "",
     ]
-    env = {"TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env = RASA_ENV
     url = f"http://127.0.0.1:{port}"
     service = spawn("rasa", url, argv, log_path, env=env)
     wait_until(lambda: _rasa_model_loaded(url), service, timeout=timeout)
