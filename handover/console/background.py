@@ -20,12 +20,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import structlog
 from aiohttp import web
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from handover.console.hub import Hub
 
 log = structlog.get_logger("handover.console")
 
-EVENTS_BLOCK_MS = 5000
+# Shorter than any client's socket timeout (redis-py's default is 5 s): a blocking read that
+# outlives it fails instead of returning empty.
+EVENTS_BLOCK_MS = 2000
 RETRY_SECONDS = 1.0
 
 
@@ -35,6 +38,8 @@ async def follow_events(hub: Hub) -> None:
     while True:
         try:
             batch = await events.read(last, block_ms=EVENTS_BLOCK_MS)
+        except RedisTimeoutError:
+            continue  # a slow answer to a blocking read: read again from the same place
         except RedisError as error:
             log.warning("events_read_failed", error=type(error).__name__)
             await asyncio.sleep(RETRY_SECONDS)

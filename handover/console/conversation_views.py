@@ -16,6 +16,7 @@ import aiohttp_jinja2
 import structlog
 from aiohttp import WSMsgType, web
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from handover.console.hub import Hub, Page
 from handover.console.keys import HUB, SERVICES
@@ -39,7 +40,7 @@ log = structlog.get_logger("handover.console")
 
 ROLES: Final = ("staff", "supervisor")
 MAX_MESSAGE_CHARS: Final = 4000
-FOLLOW_BLOCK_MS: Final = 10_000
+FOLLOW_BLOCK_MS: Final = 2000  # below the Redis client's socket timeout (see background.py)
 STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")
 MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
@@ -126,6 +127,8 @@ async def _follow(hub: Hub, page: Page, language: str, after: str) -> None:
     while not page.ws.closed:
         try:
             batch = await services.relay.follow({session: last}, FOLLOW_BLOCK_MS)
+        except RedisTimeoutError:
+            continue
         except RedisError as error:
             log.warning("conversation_follow_failed", error=type(error).__name__)
             await asyncio.sleep(1.0)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import redis.asyncio as aioredis
 
 from flows.content import load_catalog
 from nlu.types import DangerAssessment, DangerLevel
@@ -17,6 +16,7 @@ from tests.integration.test_console_fixtures import (  # noqa: F401  (fixtures)
     clock_fixture,
     console_fixture,
     console_overrides_fixture,
+    keys_mentioning,
     next_of,
     person,
 )
@@ -37,28 +37,6 @@ async def anna_holding_a_conversation(console: Console) -> StaffMember:
     assert status == 200
     await console.delivered()  # staff_joined
     return anna
-
-
-async def keys_mentioning(redis: aioredis.Redis, text: str) -> set[str]:
-    """Every key whose name or content holds text, of any type."""
-    found = set()
-    async for key in redis.scan_iter("*"):
-        kind = await redis.type(key)
-        if kind == "string":
-            content = str(await redis.get(key))
-        elif kind == "hash":
-            content = str(await redis.hgetall(key))
-        elif kind == "list":
-            content = str(await redis.lrange(key, 0, -1))
-        elif kind == "set":
-            content = str(await redis.smembers(key))
-        elif kind == "zset":
-            content = str(await redis.zrange(key, 0, -1))
-        else:
-            content = str(await redis.xrange(key))
-        if text in key or text in content:
-            found.add(key)
-    return found
 
 
 async def test_the_persons_words_reach_the_page_and_the_reply_reaches_the_person(

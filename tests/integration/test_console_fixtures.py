@@ -119,6 +119,28 @@ async def next_of(
             return message
 
 
+async def keys_mentioning(redis: aioredis.Redis, text: str) -> set[str]:
+    """Every key whose name or content holds text, of any type."""
+    found = set()
+    async for key in redis.scan_iter("*"):
+        kind = await redis.type(key)
+        if kind == "string":
+            content = str(await redis.get(key))
+        elif kind == "hash":
+            content = str(await redis.hgetall(key))
+        elif kind == "list":
+            content = str(await redis.lrange(key, 0, -1))
+        elif kind == "set":
+            content = str(await redis.smembers(key))
+        elif kind == "zset":
+            content = str(await redis.zrange(key, 0, -1))
+        else:
+            content = str(await redis.xrange(key))
+        if text in key or text in content:
+            found.add(key)
+    return found
+
+
 @dataclass
 class Console:
     server: TestServer
