@@ -3,6 +3,7 @@ duty, taking the next person or a particular one, supervisors taking over, and l
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -186,6 +187,9 @@ async def test_an_open_page_keeps_the_lease_and_a_dead_console_lets_it_lapse(
 
     await page.close()
     await anna.client.close()  # the console is gone: nothing renews any more
+    async with asyncio.timeout(10):
+        while hub.pages:  # noqa: ASYNC110  (the server's own list; it offers no event)
+            await asyncio.sleep(0.01)
     console.clock.advance(31)
     report = await queue.housekeeping()
 
