@@ -129,9 +129,10 @@ class RasaClient:
         return intent
 
     async def close(self) -> None:
+        """Close the session this client opened; a session passed in is the caller's to close."""
         if self._owns_session and self._session is not None:
             await self._session.close()
-        self._session = None
+            self._session = None
 
     async def _post(self, text: str) -> tuple[int, dict[str, Any]]:
         if self._session is None:
