@@ -5,14 +5,19 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from collections.abc import Callable
 from contextlib import suppress
+from functools import partial
 
 import structlog
+from aiohttp import web
 from pydantic import ValidationError
 
 from bot.core import open_core
 from bot.delivery import deliver_staff_messages
 from bot.settings import BotSettings
+from bot.telegram.app import attach_webhook, build_bot, run_polling
+from bot.webchat.server import serve_webchat
 from flows.logging import configure_logging
 from flows.settings import ConfigError
 
@@ -39,16 +44,19 @@ async def main() -> None:
 
     async with open_core(settings) as core:
         tasks: list[asyncio.Task[None]] = []
+        extend: Callable[[web.Application], None] | None = None
+        bot = None
         if settings.telegram_enabled:
-            from bot.telegram.app import build_bot, run_polling
-
-            tasks.append(asyncio.create_task(run_polling(core), name="telegram"))
-            tasks.append(asyncio.create_task(deliver_staff_messages(core, build_bot(core)), name="delivery"))
+            bot = build_bot(core)
+            if settings.telegram_webhook_url:
+                extend = partial(attach_webhook, core=core, bot=bot)
+            else:
+                tasks.append(asyncio.create_task(run_polling(core, bot), name="telegram"))
         else:
             log.warning("telegram_disabled", reason="TELEGRAM_BOT_TOKEN is not set; the web chat is the channel")
-        from bot.webchat.server import serve_webchat
-
-        tasks.append(asyncio.create_task(serve_webchat(core, stop), name="webchat"))
+        # Staff replies reach people on either channel through any running bot worker.
+        tasks.append(asyncio.create_task(deliver_staff_messages(core, bot), name="delivery"))
+        tasks.append(asyncio.create_task(serve_webchat(core, stop, extend), name="webchat"))
         log.info("bot_started", telegram=settings.telegram_enabled)
         stopped = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait([stopped, *tasks], return_when=asyncio.FIRST_COMPLETED)

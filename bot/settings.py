@@ -11,6 +11,10 @@ class BotSettings(CoreSettings):
     telegram_bot_token: SecretStr | None = None
     # A self-hosted Bot API server's base URL (tests point the real bot at a local stand-in).
     telegram_api_url: str | None = None
+    # Webhook mode (several bot workers behind a load balancer): the public HTTPS URL Telegram
+    # posts updates to, served at /telegram/webhook on the web chat's server. Unset: polling.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 0.8
     # Below this confidence an intent is not trusted (the keyword matcher gets a say first).
@@ -40,6 +44,15 @@ class BotSettings(CoreSettings):
                 "once to generate one into var/secrets.env, or create one with "
                 "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
             ) from error
+        return self
+
+    @model_validator(mode="after")
+    def _webhook_has_a_secret(self) -> BotSettings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_SECRET is missing: webhook mode needs it so only Telegram can post "
+                "updates (1-256 characters of A-Z, a-z, 0-9, _ and -)"
+            )
         return self
 
     @property

@@ -8,6 +8,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 
 from bot.core import Core
 from bot.telegram import routers
@@ -51,8 +53,28 @@ def build_dispatcher(core: Core) -> Dispatcher:
     return dispatcher
 
 
-async def run_polling(core: Core) -> None:
-    bot = build_bot(core)
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def attach_webhook(app: web.Application, core: Core, bot: Bot) -> None:
+    """Serve Telegram's updates on the web chat's server; Telegram must send our secret token."""
+    settings = core.settings
+    assert settings.telegram_webhook_url and settings.telegram_webhook_secret
+    dispatcher = build_dispatcher(core)
+    secret = settings.telegram_webhook_secret.get_secret_value()
+    SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
+    setup_application(app, dispatcher, bot=bot)
+    url = settings.telegram_webhook_url.rstrip("/") + WEBHOOK_PATH
+
+    async def register_webhook(_: web.Application) -> None:
+        await bot.set_my_commands(COMMANDS)
+        await bot.set_webhook(url, secret_token=secret, allowed_updates=dispatcher.resolve_used_update_types())
+        log.info("telegram_webhook_set")
+
+    app.on_startup.append(register_webhook)
+
+
+async def run_polling(core: Core, bot: Bot) -> None:
     dispatcher = build_dispatcher(core)
     await bot.set_my_commands(COMMANDS)
     log.info("telegram_polling")

@@ -250,9 +250,14 @@ def create_app(core: Core, exit_url: str = "https://www.google.com/") -> web.App
     return app
 
 
-async def serve_webchat(core: Core, stop: asyncio.Event) -> None:
+async def serve_webchat(
+    core: Core, stop: asyncio.Event, extend: Callable[[web.Application], None] | None = None
+) -> None:
+    """Serve the web chat (and, with `extend`, e.g. Telegram's webhook) until `stop` is set."""
     settings = core.settings
     app = create_app(core, settings.webchat_exit_url)
+    if extend is not None:
+        extend(app)
     # access_log=None: an access log would write every visitor's IP address.
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()

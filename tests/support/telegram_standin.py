@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Tryggchatt", "username": "tryggchatt_test_bot"}
 
@@ -83,6 +83,10 @@ class TelegramStandIn:
     _runner: web.AppRunner | None = None
     base_url: str = ""
     deleted: set[tuple[int, int]] = field(default_factory=set)
+    # Webhook mode: once the bot calls setWebhook, updates are POSTed to it as Telegram does.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_statuses: list[int] = field(default_factory=list)
 
     async def start(self) -> str:
         app = web.Application()
@@ -142,9 +146,20 @@ class TelegramStandIn:
         }
 
     async def _push(self, payload: dict[str, Any]) -> None:
+        update = {"update_id": next(self._update_ids), **payload}
+        if self.webhook_url:
+            await self.post_to_webhook(update, self.webhook_secret)
+            return
         async with self._changed:
-            self._updates.append({"update_id": next(self._update_ids), **payload})
+            self._updates.append(update)
             self._changed.notify_all()
+
+    async def post_to_webhook(self, update: dict[str, Any], secret: str | None) -> int:
+        assert self.webhook_url
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        async with ClientSession() as session, session.post(self.webhook_url, json=update, headers=headers) as answer:
+            self.webhook_statuses.append(answer.status)
+            return answer.status
 
     # -- what the test checks --------------------------------------------------------------
 
@@ -227,6 +242,11 @@ class TelegramStandIn:
         return BOT_USER
 
     def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook_url = str(params["url"])
+        self.webhook_secret = params.get("secret_token")
         return True
 
     def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
