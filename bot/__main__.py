@@ -60,14 +60,15 @@ async def main() -> None:
         log.info("bot_started", telegram=settings.telegram_enabled)
         stopped = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait([stopped, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        stop.set()
         for task in tasks:
             task.cancel()
         for task in tasks:
             with suppress(asyncio.CancelledError):
                 await task
-        for task in done:
-            if task is not stopped and task.exception() is not None:
-                raise task.exception()  # type: ignore[misc]
+        failures = [error for task in tasks if task in done and (error := task.exception()) is not None]
+        if failures:
+            raise failures[0]  # a channel died: exit non-zero so the supervisor restarts us
     log.info("bot_stopped")
 
 

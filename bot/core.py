@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
-from nlu.client import RasaClient
 
 from bot.anonymize import Anonymizer
 from bot.pipeline import Pipeline
@@ -17,8 +16,9 @@ from flows.engine import FlowEngine
 from flows.resources import Resources, load_resources
 from flows.session import SessionStore
 from handover.bridge import RedisHandover
+from nlu.client import RasaClient
 from nlu.danger import load_lexicons
-from nlu.language import identify
+from nlu.language import warm_up
 
 
 @dataclass
@@ -41,7 +41,7 @@ async def open_core(settings: BotSettings) -> AsyncIterator[Core]:
     resources = load_resources()
     catalog = load_catalog(resources=resources)
     load_lexicons()
-    identify("warm up")  # load the language detectors now, not inside someone's first message
+    warm_up()  # load the language detectors now, not inside someone's first message
     # Short socket timeouts: a Redis outage must turn into the offline path quickly.
     redis = aioredis.from_url(
         settings.redis_url, decode_responses=True, socket_timeout=1.5, socket_connect_timeout=1.0

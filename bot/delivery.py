@@ -56,7 +56,8 @@ async def deliver_staff_messages(core: Core, bot: Bot | None) -> None:
     relay = core.handover.relay
     while True:
         try:
-            batch = await relay.deliveries(name, block_ms=5000)
+            # Block for less than the Redis client's socket timeout, or every read times out.
+            batch = await relay.deliveries(name, block_ms=1000)
         except RedisError as error:
             log.warning("delivery_read_failed", error=type(error).__name__)
             await asyncio.sleep(1.0)

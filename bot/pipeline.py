@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections import defaultdict, deque
 from dataclasses import replace
 
 import structlog
-from nlu.client import RasaClient
 from redis.exceptions import RedisError
 
 from bot.outbox import Outbox
@@ -22,6 +22,7 @@ from bot.safety_cache import SafetyCache
 from flows.engine import FlowEngine
 from flows.model import Incoming, Say
 from flows.session import Session
+from nlu.client import RasaClient
 from nlu.danger import assess
 from nlu.language import identify
 from nlu.normalize import clean
@@ -73,6 +74,9 @@ class Pipeline:
         self.engine = engine
         self.rasa = rasa
         self.known = SafetyCache(session_ttl)
+        # One message at a time per conversation (after the emergency text): a quick /human
+        # right behind an acute message must see the danger that message recorded.
+        self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self.flood = FloodGuard(flood_limit)
         self.max_chars = max_chars
         # Past this, the answer is made without the session (Redis hanging, not refusing).
@@ -110,15 +114,17 @@ class Pipeline:
 
         if message.kind == "exit":
             message = replace(message, language_hint=lang)
-        try:
-            actions, session = await asyncio.wait_for(
-                self.engine.handle(message, assessment, intent_of, reply), self.reply_timeout
-            )
-        except (RedisError, OSError, TimeoutError) as error:
-            log.warning("session_store_unavailable", error=type(error).__name__)
-            actions = await self.engine.handle_offline(message, assessment, intent_of, lang, young)
-            session = None
-        await outbox.perform(actions)
+        turn = self._turns.setdefault(message.session, asyncio.Lock())
+        async with turn:
+            try:
+                actions, session = await asyncio.wait_for(
+                    self.engine.handle(message, assessment, intent_of, reply), self.reply_timeout
+                )
+            except (RedisError, OSError, TimeoutError) as error:
+                log.warning("session_store_unavailable", error=type(error).__name__)
+                actions = await self.engine.handle_offline(message, assessment, intent_of, lang, young)
+                session = None
+            await outbox.perform(actions)
 
         if message.kind == "exit":
             self.known.forget(message.session)

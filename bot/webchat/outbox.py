@@ -33,13 +33,13 @@ class WebOutbox:
         # as the first reply: right order, and not one extra wait before an emergency text.
         self._pending_mine: dict[str, str] | None = None
 
-    async def add(self, entry: dict[str, str]) -> None:
+    async def add(self, entry: dict[str, str]) -> None:  # values are str, as Redis gives them back
         entries = [self._pending_mine, entry] if self._pending_mine else [entry]
         self._pending_mine = None
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
                 for item in entries:
-                    pipe.xadd(self._key, item, maxlen=MAX_TRANSCRIPT, approximate=True)
+                    pipe.xadd(self._key, dict(item), maxlen=MAX_TRANSCRIPT, approximate=True)  # type: ignore[arg-type]
                 pipe.expire(self._key, self._ttl)
                 await pipe.execute()
         except RedisError:

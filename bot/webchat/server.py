@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp_jinja2
 import jinja2
@@ -32,7 +31,7 @@ log = structlog.get_logger("bot.webchat")
 
 HERE = Path(__file__).parent
 CORE = web.AppKey("core", Core)
-SOCKETS = web.AppKey("sockets", weakref.WeakSet[web.WebSocketResponse])
+SOCKETS = web.AppKey("sockets", set[web.WebSocketResponse])
 EXIT_URL = web.AppKey("exit_url", str)
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32,128}")
@@ -188,7 +187,7 @@ class WebConversation:
         elif kind == "button" and isinstance(data.get("payload"), str) and BUTTON.fullmatch(data["payload"]):
             await self.handle("button", button=data["payload"])
         elif kind in ("help", "language", "human", "exit"):
-            await self.handle(kind)
+            await self.handle(kind)  # type: ignore[arg-type]  # checked against the four just above
         else:
             await self.handle("empty")
 
@@ -205,7 +204,10 @@ class WebConversation:
         while not self.ws.closed:
             try:
                 # Short blocks: a blocking read must stay within the client's socket timeout.
-                batches = await self.core.redis.xread({key: last_id}, count=100, block=1000)
+                batches = cast(
+                    list[tuple[str, list[tuple[str, dict[str, str]]]]],
+                    await self.core.redis.xread({key: last_id}, count=100, block=1000),
+                )
             except RedisError:
                 await asyncio.sleep(1.0)
                 continue
@@ -229,19 +231,25 @@ async def quick_exit_beacon(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+async def to_chat(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound("/chat")
+
+
 async def close_sockets(app: web.Application) -> AsyncIterator[None]:
     yield
-    for ws in list(app[SOCKETS]):
+    sockets = app[SOCKETS]
+    for ws in [*sockets]:
         await ws.close(code=1001, message=b"server shutdown")
 
 
 def create_app(core: Core, exit_url: str = "https://www.google.com/") -> web.Application:
     app = web.Application(middlewares=[security_headers], client_max_size=MAX_FRAME_BYTES)
     app[CORE] = core
-    app[SOCKETS] = weakref.WeakSet()
+    sockets: set[web.WebSocketResponse] = set()
+    app[SOCKETS] = sockets
     app[EXIT_URL] = exit_url
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
-    app.router.add_get("/", lambda _: web.HTTPFound("/chat"))
+    app.router.add_get("/", to_chat)
     app.router.add_get("/chat", chat_page)
     app.router.add_get("/chat/ws", chat_socket)
     app.router.add_post("/chat/exit", quick_exit_beacon)
