@@ -11,8 +11,15 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from playwright.async_api import Browser, Page, expect
 
+from pytest_aiohttp.plugin import AiohttpServer
+
+from bot.anonymize import Anonymizer
 from devstack.services import PROJECT_ROOT, Service, http_answers, wait_until
 from flows.content import load_catalog
+from handover.console.app import create_app
+from handover.console.keys import SERVICES
+from tests.e2e.test_console_browser import log_in
+from tests.integration.test_console_fixtures import PASSWORD, console_settings, keys_mentioning
 from tests.support.bot_process import BotProcess, start_bot
 
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
@@ -127,3 +134,53 @@ async def test_another_site_cannot_open_the_chat_socket(webchat: BotProcess) -> 
         with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
             await session.ws_connect(f"{webchat.webchat_url}/chat/ws", headers={"Origin": "https://evil.example"})
         assert refused.value.status == 403
+
+
+async def test_a_person_on_the_web_reaches_a_social_worker_and_quick_exit_leaves_nothing(
+    browser: Browser, webchat: BotProcess, neutral_site: str, redis: aioredis.Redis, redis_url: str,
+    aiohttp_server: AiohttpServer, bot_secrets: dict[str, str],
+) -> None:
+    app = create_app(console_settings(redis_url), redis)
+    console = str((await aiohttp_server(app)).make_url("")).rstrip("/")
+    await app[SERVICES].accounts.add("anna", "staff", PASSWORD)
+    staff_context = await browser.new_context()
+    staff = await staff_context.new_page()
+    await log_in(staff, console, "anna")
+    await staff.click("#duty-button")
+    await expect(staff.locator("#duty-status")).to_have_text("Du är i tjänst.")
+
+    person_context = await browser.new_context(locale="en-GB")
+    page = await person_context.new_page()
+    await page.goto(neutral_site)
+    await page.goto(f"{webchat.webchat_url}/chat")
+    await page.get_by_role("button", name="English").click()
+    await send(page, "I want to talk to a real person please")
+    await expect(page.locator(".msg.bot").last).to_contain_text("number 1")
+
+    ticket = staff.locator("#waiting li.ticket")
+    await expect(ticket).to_have_count(1)
+    staff_text = await staff.locator("main").inner_text()
+    assert "web" not in staff_text.lower().split() and "127.0.0.1" not in staff_text
+    await ticket.get_by_role("button", name="Ta detta").click()
+    await expect(page.locator(".msg.bot").last).to_have_text(catalog.text("en", "human.staff_joined"))
+
+    await send(page, "he is asleep now, I can write")
+    await expect(staff.locator("#messages .msg.from-user .text")).to_contain_text(["he is asleep now, I can write"])
+    await staff.fill("#text", "Thank you for writing. Are the children with you?")
+    await staff.press("#text", "Enter")
+    await expect(page.locator(".msg.staff").last).to_have_text("Thank you for writing. Are the children with you?")
+
+    token = await page.evaluate("sessionStorage.getItem('tc_token')")
+    pseudonym = Anonymizer(bot_secrets["SESSION_SECRET"].encode(), bot_secrets["REPLY_KEY"].encode()).pseudonym(
+        "web", token)
+    await page.get_by_role("button", name=catalog.text("en", "web.quick_exit")).click()
+    await page.wait_for_url(f"{neutral_site}/news")
+
+    # What stays by design is the audit line and the consoles' hour-long event feed: the
+    # pseudonym, never a word. The conversation, its ticket and its transcript are gone.
+    kept = {"{hq}:audit", "{hq}:events"}
+    assert await keys_mentioning(redis, pseudonym) <= kept
+    for words in ("asleep now", "children with you", "real person"):
+        assert await keys_mentioning(redis, words) == set()
+    await person_context.close()
+    await staff_context.close()
