@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devstack.model import ensure_model  # noqa: E402
-from devstack.services import free_port, start_rasa, start_redis  # noqa: E402
-from tests.support.bot_process import secrets_env, start_bot  # noqa: E402
-from tests.support.telegram_standin import Person, TelegramStandIn  # noqa: E402
+from devstack.model import ensure_model
+from devstack.services import free_port, start_rasa, start_redis
+from tests.support.bot_process import secrets_env, start_bot
+from tests.support.telegram_standin import Person, TelegramStandIn
 
 TELEGRAM_CAP_PER_SECOND = 30.0
 QUESTION = "vad kan socialtjänsten hjälpa mig med"
@@ -38,7 +38,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def first_reply_latencies(telegram: TelegramStandIn, people: list[Person], text: str) -> tuple[list[float], float]:
+async def first_reply_latencies(
+    telegram: TelegramStandIn, people: list[Person], text: str
+) -> tuple[list[float], float]:
     sent_at: dict[int, float] = {}
     start = time.perf_counter()
     for person in people:
@@ -49,7 +51,8 @@ async def first_reply_latencies(telegram: TelegramStandIn, people: list[Person],
 
     def all_replied(calls: list) -> bool:  # type: ignore[type-arg]
         for call in calls:
-            if call.method == "sendMessage" and call.result and call.chat_id in waiting and call.chat_id not in replied_at:
+            fresh = call.chat_id in waiting and call.chat_id not in replied_at
+            if call.method == "sendMessage" and call.result and fresh:
                 replied_at[call.chat_id] = time.perf_counter()
         return len(replied_at) == len(waiting)
 
@@ -79,7 +82,8 @@ async def run(count: int) -> None:
               f"p99 {percentile(questions, 0.99):7.1f} ms")
         print(f"acute message → emergency text  p50 {statistics.median(emergencies):7.1f} ms   "
               f"p99 {percentile(emergencies, 0.99):7.1f} ms")
-        print(f"first replies per second        {rate:7.1f}   ratio to Telegram's cap (30/s): {rate / TELEGRAM_CAP_PER_SECOND:.2f}")
+        ratio = rate / TELEGRAM_CAP_PER_SECOND
+        print(f"first replies per second        {rate:7.1f}   ratio to Telegram's cap (30/s): {ratio:.2f}")
         print(f"messages sent in all            {replies}")
     finally:
         bot.stop()

@@ -277,7 +277,7 @@ class FlowEngine:
         if session.state in ("waiting", "with_staff"):
             # The queue is the authority: staff may have closed or handed back meanwhile.
             current = await self.handover.state(session.id)
-            session.state = "waiting" if current == "waiting" else "with_staff" if current == "with_staff" else "talking"
+            session.state = current if current in ("waiting", "with_staff") else "talking"  # type: ignore[assignment]
         if session.state in ("waiting", "with_staff"):
             await self.handover.relay_from_user(session.id, message.text)
             if assessment.level >= DangerLevel.HIGH:
@@ -317,7 +317,9 @@ class FlowEngine:
         if assessment.level is DangerLevel.ACUTE:
             # The emergency text itself went out already (urgent()); now check in and offer a human.
             session.awaiting = "safe_to_write"
-            safe = self._yes_no(session, "safe_to_write", ("button.safe_yes", "safe:yes"), ("button.safe_no", "safe:no"))
+            safe = self._yes_no(
+                session, "safe_to_write", ("button.safe_yes", "safe:yes"), ("button.safe_no", "safe:no")
+            )
             return [safe, self._offer_human(session)] if session.state not in ("waiting", "with_staff") else [safe]
         if assessment.level is DangerLevel.HIGH:
             actions: list[Action] = [Say(self._s(session, "high_support"))]

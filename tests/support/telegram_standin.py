@@ -157,9 +157,10 @@ class TelegramStandIn:
     async def post_to_webhook(self, update: dict[str, Any], secret: str | None) -> int:
         assert self.webhook_url
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
-        async with ClientSession() as session, session.post(self.webhook_url, json=update, headers=headers) as answer:
-            self.webhook_statuses.append(answer.status)
-            return answer.status
+        async with ClientSession() as session:
+            async with session.post(self.webhook_url, json=update, headers=headers) as answer:
+                self.webhook_statuses.append(answer.status)
+                return answer.status
 
     # -- what the test checks --------------------------------------------------------------
 
