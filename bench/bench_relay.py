@@ -10,7 +10,7 @@ following half the conversations with one blocking XREAD and answering each mess
 and the bot (two workers on the ``to_users`` consumer group, acknowledging each delivery as if
 sent). Each message carries its send time (CLOCK_MONOTONIC, shared by the processes).
 
-Prints p50/p99 of: person -> console (from_user until a console has it), console -> bot
+Prints p50/p99 of: person -> console (from_person until a console has it), console -> bot
 (from_staff until a bot worker has it) and the round trip. Asserts nothing about time; on a
 busy machine p99 mostly shows scheduling stalls.
 """
@@ -105,7 +105,7 @@ async def bot_worker(url: str, name: str, stop: EventType,
 async def person(relay: Relay, session: str, messages: int, interval: float) -> None:
     await asyncio.sleep(random.uniform(0, interval))
     for number in range(messages):
-        await relay.from_user(session, stamp(f"{session}-{number}"))
+        await relay.from_person(session, stamp(f"{session}-{number}"))
         await asyncio.sleep(interval * random.uniform(0.5, 1.5))
 
 

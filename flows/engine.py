@@ -279,7 +279,7 @@ class FlowEngine:
             current = await self.handover.state(session.id)
             session.state = current if current in ("waiting", "with_staff") else "talking"  # type: ignore[assignment]
         if session.state in ("waiting", "with_staff"):
-            await self.handover.relay_from_user(session.id, message.text)
+            await self.handover.relay_from_person(session.id, message.text)
             if assessment.level >= DangerLevel.HIGH:
                 await self.handover.danger_rose(session, assessment)
             if session.state == "with_staff":
@@ -445,7 +445,7 @@ class _Unreachable:
     async def state(self, session_id: str) -> str | None:
         return None
 
-    async def relay_from_user(self, session_id: str, text: str) -> None:
+    async def relay_from_person(self, session_id: str, text: str) -> None:
         return None
 
     async def danger_rose(self, session: Session, assessment: DangerAssessment) -> None:

@@ -71,8 +71,8 @@ class RedisHandover:
     async def state(self, session_id: str) -> str | None:
         return await self.queue.state(session_id)
 
-    async def relay_from_user(self, session_id: str, text: str) -> None:
-        await self.relay.from_user(session_id, text)
+    async def relay_from_person(self, session_id: str, text: str) -> None:
+        await self.relay.from_person(session_id, text)
 
     async def danger_rose(self, session: Session, assessment: DangerAssessment) -> None:
         await self.queue.reprioritise(session.id, session.danger.merged_with(assessment))

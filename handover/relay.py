@@ -125,10 +125,10 @@ class Relay:
         self._stale_ms = int(self._config.stale_delivery_seconds * 1000)
         self._next_reclaim = 0.0
 
-    async def from_user(self, session: str, text: str) -> str | None:
+    async def from_person(self, session: str, text: str) -> str | None:
         """Into the conversation; None if there is no handover (the bot answers itself)."""
         message_id = new_message_id()
-        stream_id = await self._scripts.run("from_user", check_session(session), message_id, text)
+        stream_id = await self._scripts.run("from_person", check_session(session), message_id, text)
         return message_id if stream_id else None
 
     async def from_staff(

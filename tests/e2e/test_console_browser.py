@@ -132,8 +132,8 @@ async def test_a_social_worker_takes_an_acute_person_talks_sends_a_card_and_clos
     assert [d.kind for d in await console.delivered()] == ["staff_joined"]
 
     # The person writes, and one message is HTML: it must show as text and run nothing.
-    await console.services.relay.from_user(PERSON, "Waan baqayaa")
-    await console.services.relay.from_user(PERSON, XSS)
+    await console.services.relay.from_person(PERSON, "Waan baqayaa")
+    await console.services.relay.from_person(PERSON, XSS)
     from_person = tab.locator("#messages .msg.from-user .text")
     await expect(from_person).to_have_text(["Waan baqayaa", XSS], timeout=WAIT_MS)
     assert await tab.locator("#messages img").count() == 0

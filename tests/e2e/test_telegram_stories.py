@@ -163,3 +163,21 @@ async def test_flood_control_is_waited_out_and_the_emergency_text_is_never_dropp
     assert replies[0] == catalog.text("en", "emergency")
     refused = [c for c in telegram.calls if c.method == "sendMessage" and c.chat_id == lina.chat_id and not c.result]
     assert len(refused) == 2
+
+
+async def test_quiet_mode_sends_without_sound_but_never_an_emergency_text(
+    telegram: TelegramStandIn, start_telegram_bot: BotStarter, rasa_server: Service
+) -> None:
+    await started(telegram, start_telegram_bot, rasa_server)
+    mira = Person(chat_id=7000007, first_name="Mira", language_code="sv")
+    await say(telegram, mira, "/start", expect=2)
+    assert (await say(telegram, mira, "/quiet"))[0] == catalog.text("sv", "quiet_on")
+
+    before = len(telegram.sent_to(mira.chat_id))
+    await telegram.send_text(mira, "han slår mig just nu")
+    await telegram.wait_for_texts(mira.chat_id, before + 4)
+    replies = telegram.sent_to(mira.chat_id)[before:]
+    emergency, *rest = replies
+    assert emergency.text == catalog.text("sv", "emergency")
+    assert str(emergency.params.get("disable_notification")).lower() != "true"
+    assert rest and all(str(c.params.get("disable_notification")).lower() == "true" for c in rest)

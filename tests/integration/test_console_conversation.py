@@ -44,7 +44,7 @@ async def test_the_persons_words_reach_the_page_and_the_reply_reaches_the_person
 ) -> None:
     page = await anna.socket(f"/conversation/{PERSON}")
 
-    await console.services.relay.from_user(PERSON, "أنا خائفة، هو يتبعني")
+    await console.services.relay.from_person(PERSON, "أنا خائفة، هو يتبعني")
     heard = await next_of(page, "message")
     status, answer = await anna.post(f"/conversation/{PERSON}/send", text="Are you safe now?",
                                      message_id="m" * 32)
@@ -117,7 +117,7 @@ async def test_a_resource_card_and_the_emergency_info_are_sent_for_the_bot_to_wr
 async def test_a_message_with_html_shows_as_text_on_the_page(
     console: Console, anna: StaffMember
 ) -> None:
-    await console.services.relay.from_user(PERSON, XSS)
+    await console.services.relay.from_person(PERSON, XSS)
     await anna.post(f"/conversation/{PERSON}/note", text="<script>alert(2)</script>")
 
     html = await (await anna.client.get(f"/conversation/{PERSON}")).text()
@@ -147,7 +147,7 @@ async def test_closing_tells_the_person_and_leaves_nothing_of_the_conversation(
     console: Console, anna: StaffMember
 ) -> None:
     page = await anna.socket(f"/conversation/{PERSON}")
-    await console.services.relay.from_user(PERSON, "jag vågar inte gå hem")
+    await console.services.relay.from_person(PERSON, "jag vågar inte gå hem")
     await anna.post(f"/conversation/{PERSON}/send", text="Du kan sova på skyddat boende i natt")
     await anna.post(f"/conversation/{PERSON}/note", text="Behöver skyddat boende")
     await console.delivered()

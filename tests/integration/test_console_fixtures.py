@@ -1,7 +1,7 @@
 """Fixtures for the console's integration tests: a running console on the real Redis and
 social workers with their own browser-like sessions (cookie jar, CSRF token, sockets).
 
-The bot's side is played through the handover layer itself (enqueue, from_user, deliveries),
+The bot's side is played through the handover layer itself (enqueue, from_person, deliveries),
 exactly as the bot process calls it. Other test modules import the ``*_fixture`` functions;
 pytest knows them by their short names.
 """

@@ -50,7 +50,7 @@ class RecordingHandover:
     async def state(self, session_id: str) -> str | None:
         return self.queue_state
 
-    async def relay_from_user(self, session_id: str, text: str) -> None:
+    async def relay_from_person(self, session_id: str, text: str) -> None:
         self.relayed.append(text)
 
     async def danger_rose(self, session: Session, assessment: DangerAssessment) -> None:

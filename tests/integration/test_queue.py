@@ -114,7 +114,7 @@ async def test_a_console_that_stops_renewing_gives_the_ticket_back_with_its_plac
     await queue.enqueue(ticket("second", DangerLevel.HIGH))
     first = await queue.claim_next("anna")
     assert first is not None and first.session == "session-first"
-    await relay.from_user("session-first", "han har hotat mig")
+    await relay.from_person("session-first", "han har hotat mig")
     await relay.from_staff("session-first", "anna", "Jag finns här. Är du säker just nu?")
 
     clock.advance(29)

@@ -146,7 +146,7 @@ async def test_every_key_has_a_ttl_throughout_a_handover(
     redis: aioredis.Redis, queue: HandoverQueue, relay: Relay
 ) -> None:
     await queue.enqueue(ticket(PERSON, "fa"))
-    await relay.from_user(PERSON, "می‌ترسم")
+    await relay.from_person(PERSON, "می‌ترسم")
     await queue.claim_next("anna")
     stalked = DangerAssessment(DangerLevel.HIGH, frozenset({"stalking_control"}))
     await queue.reprioritise(PERSON, stalked)
@@ -176,7 +176,7 @@ async def test_closing_leaves_no_key_and_no_trace_of_the_conversation(
     redis: aioredis.Redis, queue: HandoverQueue, relay: Relay
 ) -> None:
     await queue.enqueue(ticket(PERSON, "ti"))
-    await relay.from_user(PERSON, "ሓገዝ የድልየኒ")
+    await relay.from_person(PERSON, "ሓገዝ የድልየኒ")
     await queue.claim_next("anna")
     await relay.from_staff(PERSON, "anna", "ኣብዚ ኣለኹ", kind="text")
     await relay.from_staff(PERSON, "anna", "", kind="closing")

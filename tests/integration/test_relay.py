@@ -55,10 +55,10 @@ def texts(deliveries: list[Delivery]) -> list[str]:
 async def test_both_directions_land_in_one_conversation_a_console_can_replay(
     relay: Relay, with_anna: str
 ) -> None:
-    await relay.from_user(with_anna, "Wuu i garaacay")
+    await relay.from_person(with_anna, "Wuu i garaacay")
     await relay.from_staff(with_anna, "anna", "Ma nabad baad qabtaa hadda?")
     seen = await relay.history(with_anna)
-    await relay.from_user(with_anna, "Haa, hadda waan nabad qabaa")
+    await relay.from_person(with_anna, "Haa, hadda waan nabad qabaa")
 
     assert [(m.sender, m.text) for m in seen] == [
         ("user", "Wuu i garaacay"),
@@ -72,11 +72,11 @@ async def test_both_directions_land_in_one_conversation_a_console_can_replay(
 async def test_a_console_following_its_conversations_wakes_on_a_new_message(
     relay: Relay, with_anna: str
 ) -> None:
-    await relay.from_user(with_anna, "already read")
+    await relay.from_person(with_anna, "already read")
     [last_seen] = await relay.history(with_anna)
     # From the last id it saw, the console misses nothing whether it blocks first or not.
     following = asyncio.create_task(relay.follow({with_anna: last_seen.stream_id}, block_ms=5000))
-    await relay.from_user(with_anna, "hello?")
+    await relay.from_person(with_anna, "hello?")
 
     news = await following
 
@@ -109,7 +109,7 @@ async def test_only_the_staff_member_holding_the_conversation_can_write_to_the_p
 
 
 async def test_without_a_handover_the_persons_message_is_not_relayed(relay: Relay) -> None:
-    assert await relay.from_user("someone-talking-to-the-bot", "hej") is None
+    assert await relay.from_person("someone-talking-to-the-bot", "hej") is None
 
 
 async def test_a_killed_bot_worker_leaves_its_messages_to_another_that_sends_each_once(
