@@ -10,7 +10,6 @@ import pytest
 import redis.asyncio as aioredis
 from aiohttp import web
 from playwright.async_api import Browser, Page, expect
-
 from pytest_aiohttp.plugin import AiohttpServer
 
 from bot.anonymize import Anonymizer

@@ -213,7 +213,8 @@ class TelegramStandIn:
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             await self._record(call)
-            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, status=404)
+            missing = {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+            return web.json_response(missing, status=404)
         call.result = handler(params)
         await self._record(call)
         return web.json_response({"ok": True, "result": call.result})
