@@ -30,9 +30,19 @@ catalog = load_catalog()
 @pytest.fixture
 async def neutral_site() -> AsyncIterator[str]:
     """An everyday site the person came from, and where quick exit takes them."""
+    async def page(request: web.Request) -> web.Response:
+        bodies = {
+            "/": "<h1>Väder</h1>",
+            "/news": "<h1>Nyheter</h1>",
+            # The municipality's page with the snippet, as its web team would paste it.
+            "/kommun": f'<html lang="sv"><h1>Exempelkommun</h1><script src="{request.query.get("chat", "")}'
+                       '/chat/static/embed.js" defer></script></html>',
+        }
+        return web.Response(text=bodies[request.path], content_type="text/html")
+
     app = web.Application()
-    app.router.add_get("/", lambda _: web.Response(text="<h1>Väder</h1>", content_type="text/html"))
-    app.router.add_get("/news", lambda _: web.Response(text="<h1>Nyheter</h1>", content_type="text/html"))
+    for path in ("/", "/news", "/kommun"):
+        app.router.add_get(path, page)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -45,8 +55,9 @@ async def neutral_site() -> AsyncIterator[str]:
 def webchat(
     redis_url: str, rasa_server: Service, bot_secrets: dict[str, str], neutral_site: str, tmp_path: Path
 ) -> Iterator[BotProcess]:
+    env = {"WEBCHAT_EXIT_URL": f"{neutral_site}/news", "WEBCHAT_ALLOWED_ORIGINS": f'["{neutral_site}"]'}
     bot = start_bot(redis_url=redis_url, rasa_url=rasa_server.url, telegram_api_url=None, token=None,
-                    log_dir=tmp_path, secrets=bot_secrets, extra_env={"WEBCHAT_EXIT_URL": f"{neutral_site}/news"})
+                    log_dir=tmp_path, secrets=bot_secrets, extra_env=env)
     wait_until(lambda: http_answers(f"{bot.webchat_url}/chat"), bot_service(bot), timeout=60)
     yield bot
     bot.stop()
@@ -183,3 +194,30 @@ async def test_a_person_on_the_web_reaches_a_social_worker_and_quick_exit_leaves
         assert await keys_mentioning(redis, words) == set()
     await person_context.close()
     await staff_context.close()
+
+
+async def test_the_snippet_on_the_municipalitys_site_opens_the_chat_and_it_works_with_the_keyboard(
+    browser: Browser, webchat: BotProcess, neutral_site: str
+) -> None:
+    context = await browser.new_context(locale="sv-SE")
+    page = await context.new_page()
+    await page.goto(f"{neutral_site}/kommun?chat={webchat.webchat_url}")
+    opener = page.get_by_role("button", name="Chatta anonymt / Chat anonymously")
+    await opener.focus()
+    await page.keyboard.press("Enter")
+    chat = page.frame_locator("iframe")
+    await expect(chat.locator(".msg.bot").first).to_contain_text(catalog.text("sv", "welcome").splitlines()[0])
+
+    # Every control is a real button or text box: focused, it acts on Enter like any other.
+    frame = page.frames[1]
+    await frame.focus("#message")
+    await frame.locator(".choices button").first.focus()
+    await page.keyboard.press("Enter")
+    await expect(chat.locator(".msg.bot").last).to_have_text(re.compile(re.escape(catalog.text("sv", "ask_who"))))
+    await frame.focus("#message")
+    await page.keyboard.type("vad är skyddade personuppgifter")
+    await page.keyboard.press("Enter")
+    await expect(chat.locator(".msg.me").last).to_have_text("vad är skyddade personuppgifter")
+    await expect(chat.locator("#log")).to_have_attribute("role", "log")
+    await expect(chat.locator("#log")).to_have_attribute("aria-live", "polite")
+    await context.close()
