@@ -181,3 +181,20 @@ async def test_quiet_mode_sends_without_sound_but_never_an_emergency_text(
     assert emergency.text == catalog.text("sv", "emergency")
     assert str(emergency.params.get("disable_notification")).lower() != "true"
     assert rest and all(str(c.params.get("disable_notification")).lower() == "true" for c in rest)
+
+
+async def test_a_flood_gets_one_calm_answer_and_an_acute_message_inside_it_still_gets_112(
+    telegram: TelegramStandIn, start_telegram_bot: BotStarter, rasa_server: Service
+) -> None:
+    await started(telegram, start_telegram_bot, rasa_server)
+    tom = Person(chat_id=7000008, first_name="Tom", language_code="sv")
+    await say(telegram, tom, "/start", expect=2)
+    for number in range(30):
+        await telegram.send_text(tom, f"hej {number}")
+    await telegram.send_text(tom, "han slår mig just nu")
+
+    emergency = catalog.text("sv", "emergency")
+    await telegram.wait_for(lambda _: any(c.text == emergency for c in telegram.sent_to(tom.chat_id)), timeout=60)
+    flood_notes = [c for c in telegram.sent_to(tom.chat_id) if c.text == catalog.text("sv", "flood")]
+    assert len(flood_notes) == 1
+    assert not any(c.method == "sendMessage" and not c.result and c.chat_id == tom.chat_id for c in telegram.calls)
