@@ -1,5 +1,6 @@
 # Tryggchatt — the two commands: `make run` and `make test`. Everything else supports them.
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := help
 
 PY311 ?= $(shell devstack/find-python 3.11)
@@ -7,6 +8,8 @@ PY310 ?= $(shell devstack/find-python 3.10)
 VENV := .venv
 RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
+# This machine's pip configuration names local mirrors that may be absent; their warnings are noise.
+QUIET_PIP := sed -u '/is ignored: it is neither a file nor a directory/d'
 # Rasa would report telemetry and errors to the internet; an error report could carry text.
 export RASA_TELEMETRY_ENABLED := false
 
@@ -29,16 +32,16 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	@echo "[deps] app environment $(VENV) (Python 3.11+)…"
 	@test -x $(PY) || $(PY311) -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip
-	@$(PY) -m pip install -q -e '.[dev]'
+	@$(PY) -m pip install -q --upgrade pip 2>&1 | $(QUIET_PIP)
+	@$(PY) -m pip install -q -e '.[dev]' 2>&1 | $(QUIET_PIP)
 	@touch $@
 
 rasa-venv: $(RASA_VENV)/.installed
 $(RASA_VENV)/.installed: nlu/rasa/requirements.txt
 	@echo "[deps] Rasa environment $(RASA_VENV) (Python 3.10, ~3–5 minutes the first time)…"
 	@test -x $(RASA_VENV)/bin/python || $(PY310) -m venv $(RASA_VENV)
-	@$(RASA_VENV)/bin/python -m pip install -q --upgrade pip
-	@$(RASA_VENV)/bin/python -m pip install -q -r nlu/rasa/requirements.txt
+	@$(RASA_VENV)/bin/python -m pip install -q --upgrade pip 2>&1 | $(QUIET_PIP)
+	@$(RASA_VENV)/bin/python -m pip install -q -r nlu/rasa/requirements.txt 2>&1 | $(QUIET_PIP)
 	@touch $@
 
 model: deps
