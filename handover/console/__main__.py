@@ -1,10 +1,10 @@
 """`python -m handover.console [serve]` runs the console; the other commands manage accounts.
 
-    adduser <username> --role staff|supervisor|coordinator [--password-stdin]
-    passwd  <username> [--password-stdin]     (also ends the user's logins and lifts a lockout)
-    deluser <username>                        (also ends the user's logins)
-    revoke  <username>                        (ends every login of the user, on every device)
-    unlock  <username>                        (lifts a login lockout)
+    adduser <staff_name> --role staff|supervisor|coordinator [--password-stdin]
+    passwd  <staff_name> [--password-stdin]     (also ends the user's logins and lifts a lockout)
+    deluser <staff_name>                        (also ends the user's logins)
+    revoke  <staff_name>                        (ends every login of the user, on every device)
+    unlock  <staff_name>                        (lifts a login lockout)
 
 The password is asked twice at a prompt, or read as one line from stdin (for scripts).
 """
@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from flows.logging import configure_logging
 from flows.settings import ConfigError
-from handover.console.accounts import ROLES, AccountError, Accounts, normalise_username
+from handover.console.accounts import ROLES, AccountError, Accounts, normalise_staff_name
 from handover.console.app import create_app
 from handover.console.guard import LoginGuard
 from handover.console.services import build_services
@@ -55,15 +55,15 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command")
     commands.add_parser("serve", help="run the console (the default)")
     add = commands.add_parser("adduser", help="create a staff account")
-    add.add_argument("username")
+    add.add_argument("staff_name")
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--password-stdin", action="store_true")
     change = commands.add_parser("passwd", help="set a new password")
-    change.add_argument("username")
+    change.add_argument("staff_name")
     change.add_argument("--password-stdin", action="store_true")
     for name, text in (("deluser", "delete an account"), ("revoke", "end all logins of a user"),
                        ("unlock", "lift a login lockout")):
-        commands.add_parser(name, help=text).add_argument("username")
+        commands.add_parser(name, help=text).add_argument("staff_name")
     return top
 
 
@@ -73,10 +73,10 @@ async def manage(settings: ConsoleSettings, args: argparse.Namespace) -> str:
         services = build_services(settings, redis)
         accounts: Accounts = services.accounts
         guard: LoginGuard = services.guard
-        name = normalise_username(args.username)
+        name = normalise_staff_name(args.staff_name)
         if args.command == "adduser":
             account = await accounts.add(name, args.role, read_password(args.password_stdin))
-            return f"Created {account.username} ({account.role})."
+            return f"Created {account.staff_name} ({account.role})."
         if args.command == "passwd":
             await accounts.set_password(name, read_password(args.password_stdin))
             ended = await services.logins.revoke(name)

@@ -1,4 +1,4 @@
-"""Staff accounts: username, role and an argon2 password hash, one Redis hash per account.
+"""Staff accounts: staff_name, role and an argon2 password hash, one Redis hash per account.
 
 These are the social workers' own accounts, not data about people seeking help, so they have
 no TTL. Usernames are the staff ids the queue knows (``handover.config.check_name``), kept in
@@ -21,7 +21,7 @@ ROLES: Final = get_args(Role)
 USER_PREFIX: Final = "{console}:user:"
 
 _hasher = PasswordHasher()
-# Verified when the username is unknown, so a wrong name takes as long as a wrong password.
+# Verified when the staff_name is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH: Final = _hasher.hash("no such account, but the same amount of work")
 
 
@@ -31,12 +31,12 @@ class AccountError(ValueError):
 
 @dataclass(frozen=True)
 class Account:
-    username: str
+    staff_name: str
     role: Role
 
 
-def normalise_username(username: str) -> str:
-    return check_name(username.strip().lower(), "username")
+def normalise_staff_name(staff_name: str) -> str:
+    return check_name(staff_name.strip().lower(), "staff_name")
 
 
 def check_role(role: str) -> Role:
@@ -54,8 +54,8 @@ class Accounts:
         if len(password) < self._min_length:
             raise AccountError(f"a password needs at least {self._min_length} characters")
 
-    async def add(self, username: str, role: str, password: str) -> Account:
-        name = normalise_username(username)
+    async def add(self, staff_name: str, role: str, password: str) -> Account:
+        name = normalise_staff_name(staff_name)
         self._check_password(password)
         created = await self._redis.hsetnx(USER_PREFIX + name, "role", check_role(role))
         if not created:
@@ -63,28 +63,28 @@ class Accounts:
         await self._redis.hset(USER_PREFIX + name, "hash", _hasher.hash(password))
         return Account(name, check_role(role))
 
-    async def delete(self, username: str) -> bool:
-        return bool(await self._redis.delete(USER_PREFIX + normalise_username(username)))
+    async def delete(self, staff_name: str) -> bool:
+        return bool(await self._redis.delete(USER_PREFIX + normalise_staff_name(staff_name)))
 
-    async def set_password(self, username: str, password: str) -> None:
-        name = normalise_username(username)
+    async def set_password(self, staff_name: str, password: str) -> None:
+        name = normalise_staff_name(staff_name)
         self._check_password(password)
         if not await self._redis.exists(USER_PREFIX + name):
             raise AccountError(f"there is no user {name!r}")
         await self._redis.hset(USER_PREFIX + name, "hash", _hasher.hash(password))
 
-    async def get(self, username: str) -> Account | None:
+    async def get(self, staff_name: str) -> Account | None:
         try:
-            name = normalise_username(username)
+            name = normalise_staff_name(staff_name)
         except ValueError:
             return None
         role: Any = await self._redis.hget(USER_PREFIX + name, "role")
         return Account(name, check_role(role)) if role else None
 
-    async def verify(self, username: str, password: str) -> Account | None:
+    async def verify(self, staff_name: str, password: str) -> Account | None:
         """The account if the password is right; None for any wrong name or password."""
         try:
-            name = normalise_username(username)
+            name = normalise_staff_name(staff_name)
         except ValueError:
             name = ""
         fields: Any = await self._redis.hgetall(USER_PREFIX + name) if name else {}

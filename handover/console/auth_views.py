@@ -28,13 +28,13 @@ async def index(request: web.Request) -> web.StreamResponse:
 
 
 def _login_page(
-    request: web.Request, *, error: str | None = None, status: int = 200, username: str = ""
+    request: web.Request, *, error: str | None = None, status: int = 200, staff_name: str = ""
 ) -> web.Response:
     settings = request.app[SERVICES].settings
     token = secrets.token_urlsafe(32)
     response = aiohttp_jinja2.render_template(
         "login.html", request,
-        {"csrf": token, "error": error, "username": username, "login": None},
+        {"csrf": token, "error": error, "staff_name": staff_name, "login": None},
         status=status,
     )
     set_cookie(response, settings, prelogin_cookie(settings), token, max_age=FORM_TOKEN_SECONDS)
@@ -51,24 +51,24 @@ async def login_form(request: web.Request) -> web.StreamResponse:
 async def login_submit(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     form = await request.post()
-    username = str(form.get("username", ""))[:MAX_FIELD]
+    staff_name = str(form.get("staff_name", ""))[:MAX_FIELD]
     password = str(form.get("password", ""))[:MAX_FIELD]
-    verdict = await services.guard.attempt(username, request.remote or "unknown")
+    verdict = await services.guard.attempt(staff_name, request.remote or "unknown")
     if verdict.status != "ok":
         minutes = max(1, round(verdict.retry_after / 60))
         key = "login_locked" if verdict.status == "locked" else "login_throttled"
         message = services.labels.message(key, minutes=minutes)
-        response = _login_page(request, error=message, status=429, username=username)
+        response = _login_page(request, error=message, status=429, staff_name=staff_name)
         response.headers["Retry-After"] = str(verdict.retry_after)
         return response
-    account = await services.accounts.verify(username, password)
+    account = await services.accounts.verify(staff_name, password)
     if account is None:
-        failed = await services.guard.failed(username)
+        failed = await services.guard.failed(staff_name)
         message = services.labels.message("login_failed")
         if failed.status == "locked":
             message += " " + services.labels.message("login_locked_now")
-        return _login_page(request, error=message, status=401, username=username)
-    await services.guard.succeeded(username)
+        return _login_page(request, error=message, status=401, staff_name=staff_name)
+    await services.guard.succeeded(staff_name)
     cookie, login = await services.logins.start(account)
     response = web.HTTPSeeOther(HOME[login.role])
     set_cookie(response, services.settings, login_cookie(services.settings), cookie)
@@ -82,8 +82,8 @@ async def logout(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     login = require(request)
     if login.role != "coordinator":
-        await services.presence.off_duty(login.username)
-    await services.logins.end(login.key, login.username)
+        await services.presence.off_duty(login.staff_name)
+    await services.logins.end(login.key, login.staff_name)
     response = web.HTTPSeeOther("/login")
     response.del_cookie(login_cookie(services.settings), path="/")
     raise response

@@ -49,7 +49,7 @@ async def held(request: web.Request, login: Login) -> LiveConversation | None:
     """This conversation, if this social worker holds it now."""
     session = request.match_info["session"]
     for conversation in await request.app[SERVICES].queue.live():
-        if conversation.ticket.session == session and conversation.staff == login.username:
+        if conversation.ticket.session == session and conversation.staff == login.staff_name:
             return conversation
     return None
 
@@ -86,7 +86,7 @@ async def conversation_page(request: web.Request) -> web.StreamResponse:
         "canned": canned_choices(services.catalog, language),
         "canned_fallback": language not in services.catalog.languages,
         "resources": resource_choices(services.resources),
-        "colleagues": sorted(c for c in colleagues if c != login.username),
+        "colleagues": sorted(c for c in colleagues if c != login.staff_name),
         "max_message": MAX_MESSAGE_CHARS,
         "max_note": MAX_NOTE_CHARS,
     })
@@ -152,7 +152,7 @@ async def _to_person(
 ) -> web.StreamResponse:
     services = request.app[SERVICES]
     session = request.match_info["session"]
-    sent = await services.relay.from_staff(session, login.username, text, kind,
+    sent = await services.relay.from_staff(session, login.staff_name, text, kind,
                                            message_id=message_id)
     if sent is None:
         return refuse(request, 409, services.labels.error(409))
@@ -216,7 +216,7 @@ async def add_note(request: web.Request) -> web.StreamResponse:
     if conversation is None:
         return refuse(request, 409, services.labels.error(409))
     session = conversation.ticket.session
-    note = await services.notes.add(session, login.username, text)
+    note = await services.notes.add(session, login.staff_name, text)
     hub = request.app[HUB]
     for page in list(hub.pages):
         if page.session == session:
@@ -230,9 +230,9 @@ async def transfer(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     colleague = await _form(request, "to")
     session = request.match_info["session"]
-    if colleague == login.username or colleague not in await services.presence.on_duty_staff():
+    if colleague == login.staff_name or colleague not in await services.presence.on_duty_staff():
         return refuse(request, 409, services.labels.message("transfer_failed"))
-    if not await services.queue.transfer(session, login.username, colleague):
+    if not await services.queue.transfer(session, login.staff_name, colleague):
         return refuse(request, 409, services.labels.error(409))
     return done(request, "/queue")
 
@@ -242,7 +242,7 @@ async def return_to_bot(request: web.Request) -> web.StreamResponse:
     login = require(request, *ROLES)
     services = request.app[SERVICES]
     session = request.match_info["session"]
-    if not await services.queue.return_to_bot(session, login.username):
+    if not await services.queue.return_to_bot(session, login.staff_name):
         return refuse(request, 409, services.labels.error(409))
     await services.notes.forget(session)
     return done(request, "/queue")
@@ -253,7 +253,7 @@ async def close(request: web.Request) -> web.StreamResponse:
     login = require(request, *ROLES)
     services = request.app[SERVICES]
     session = request.match_info["session"]
-    if not await services.queue.close(session, login.username):
+    if not await services.queue.close(session, login.staff_name):
         return refuse(request, 409, services.labels.error(409))
     await services.notes.forget(session)
     return done(request, "/queue")

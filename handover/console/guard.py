@@ -1,8 +1,8 @@
-"""Login guard: attempts limited per username and per client, and a lockout after failures.
+"""Login guard: attempts limited per staff_name and per client, and a lockout after failures.
 
-Keys hold digests, not the typed username or the client address: a guessing attacker's input
+Keys hold digests, not the typed staff_name or the client address: a guessing attacker's input
 never becomes a Redis key name, and no staff IP address is stored. Every key expires.
-The lockout counts failures for a username whether it exists or not, so being locked out tells
+The lockout counts failures for a staff_name whether it exists or not, so being locked out tells
 an attacker nothing about which usernames are real.
 """
 
@@ -40,15 +40,15 @@ class LoginGuard:
         self._limits = limits
         self._secret = secret
 
-    def _user(self, username: str) -> str:
-        return hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    def _user(self, staff_name: str) -> str:
+        return hashlib.sha256(staff_name.strip().lower().encode()).hexdigest()[:32]
 
     def _client(self, client: str) -> str:
         return hmac.new(self._secret, client.encode(), hashlib.sha256).hexdigest()[:32]
 
-    async def attempt(self, username: str, client: str) -> Verdict:
+    async def attempt(self, staff_name: str, client: str) -> Verdict:
         """Count one login attempt; tells whether it may go on to the password check."""
-        user, limits = self._user(username), self._limits
+        user, limits = self._user(staff_name), self._limits
         locked_for = int(await self._redis.ttl(f"{PREFIX}locked:{user}"))
         if locked_for > 0:
             return Verdict("locked", locked_for)
@@ -64,9 +64,9 @@ class LoginGuard:
             return Verdict("throttled", max(int(client_ttl), 1))
         return Verdict("ok")
 
-    async def failed(self, username: str) -> Verdict:
-        """A wrong password; locks the username once failures reach the limit."""
-        user, limits = self._user(username), self._limits
+    async def failed(self, staff_name: str) -> Verdict:
+        """A wrong password; locks the staff_name once failures reach the limit."""
+        user, limits = self._user(staff_name), self._limits
         key = f"{PREFIX}failures:{user}"
         pipe = self._redis.pipeline(transaction=False)
         pipe.incr(key)
@@ -80,11 +80,11 @@ class LoginGuard:
         await pipe.execute()
         return Verdict("locked", limits.lockout_seconds)
 
-    async def succeeded(self, username: str) -> None:
-        await self._redis.delete(f"{PREFIX}failures:{self._user(username)}")
+    async def succeeded(self, staff_name: str) -> None:
+        await self._redis.delete(f"{PREFIX}failures:{self._user(staff_name)}")
 
-    async def unlock(self, username: str) -> None:
-        user = self._user(username)
+    async def unlock(self, staff_name: str) -> None:
+        user = self._user(staff_name)
         await self._redis.delete(
             f"{PREFIX}locked:{user}", f"{PREFIX}failures:{user}", f"{PREFIX}user:{user}"
         )

@@ -104,14 +104,14 @@ class Hub:
         supervisor = login.role == "supervisor"
         return {
             "type": "state",
-            "me": login.username,
-            "on_duty": login.username in snapshot.on_duty,
+            "me": login.staff_name,
+            "on_duty": login.staff_name in snapshot.on_duty,
             "colleagues": sorted(snapshot.on_duty),
             "waiting": [ticket_view(t, labels) for t in snapshot.waiting],
             "live": [
                 ticket_view(c.ticket, labels, c)
                 for c in snapshot.live
-                if supervisor or c.staff == login.username
+                if supervisor or c.staff == login.staff_name
             ],
             "acute_waiting": sum(t.level is DangerLevel.ACUTE for t in snapshot.waiting),
         }
@@ -157,7 +157,7 @@ class Hub:
         template = labels.ended.get(reason, labels.ended["closed"])
         message = {"type": "ended", "reason": reason, "text": template.format(to=to)}
         for page in list(self.pages):
-            if page.session == session and (staff is None or page.login.username == staff):
+            if page.session == session and (staff is None or page.login.staff_name == staff):
                 await self.send(page, message)
 
     async def _assigned(self, session: str, staff: str, snapshot: QueueSnapshot) -> None:
@@ -167,7 +167,7 @@ class Hub:
             return
         view = ticket_view(found[0], self.services.labels, found[1])
         for page in list(self.pages):
-            if page.login.username == staff:
+            if page.login.staff_name == staff:
                 await self.send(page, {"type": "assigned", "ticket": view})
 
     async def _alert(self, session: str, snapshot: QueueSnapshot) -> None:
@@ -180,7 +180,7 @@ class Hub:
         view = ticket_view(ticket, self.services.labels, live)
         acute = ticket.level is DangerLevel.ACUTE
         for page in list(self.pages):
-            name = page.login.username
+            name = page.login.staff_name
             if live is None:
                 wanted = acute and name in snapshot.on_duty
             else:
@@ -206,7 +206,7 @@ class Hub:
             if not checked[key]:
                 await page.ws.close(code=CLOSE_REVOKED, message=b"logged out")
                 self.close(page)
-        staff = {page.login.username for page in self.pages}
+        staff = {page.login.staff_name for page in self.pages}
         for name in sorted(staff):
             await services.presence.heartbeat(name)
         for conversation in await services.queue.live():

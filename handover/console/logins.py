@@ -31,7 +31,7 @@ def _digest(cookie: str) -> str:
 class Login:
     key: str
     """The Redis key id (a digest of the cookie), never the cookie itself."""
-    username: str
+    staff_name: str
     role: Role
     csrf: str
     started: float
@@ -56,19 +56,19 @@ class Logins:
         cookie = secrets.token_urlsafe(32)
         login = Login(
             key=_digest(cookie),
-            username=account.username,
+            staff_name=account.staff_name,
             role=account.role,
             csrf=secrets.token_urlsafe(32),
             started=self._clock(),
         )
         pipe = self._redis.pipeline(transaction=True)
         pipe.hset(LOGIN_PREFIX + login.key, mapping={
-            "user": login.username, "role": login.role, "csrf": login.csrf,
+            "user": login.staff_name, "role": login.role, "csrf": login.csrf,
             "started": str(login.started),
         })
         pipe.expire(LOGIN_PREFIX + login.key, self._idle)
-        pipe.sadd(USER_LOGINS_PREFIX + login.username, login.key)
-        pipe.expire(USER_LOGINS_PREFIX + login.username, self._max)
+        pipe.sadd(USER_LOGINS_PREFIX + login.staff_name, login.key)
+        pipe.expire(USER_LOGINS_PREFIX + login.staff_name, self._max)
         await pipe.execute()
         return cookie, login
 
@@ -94,22 +94,22 @@ class Logins:
     async def touch(self, login: Login) -> bool:
         """Keep a login alive (a request, an open page); False if it has ended meanwhile."""
         if self._clock() - login.started > self._max:
-            await self.end(login.key, login.username)
+            await self.end(login.key, login.staff_name)
             return False
         return bool(await self._redis.expire(LOGIN_PREFIX + login.key, self._idle))
 
-    async def end(self, key: str, username: str) -> None:
+    async def end(self, key: str, staff_name: str) -> None:
         pipe = self._redis.pipeline(transaction=True)
         pipe.delete(LOGIN_PREFIX + key)
-        pipe.srem(USER_LOGINS_PREFIX + username, key)
+        pipe.srem(USER_LOGINS_PREFIX + staff_name, key)
         await pipe.execute()
 
-    async def revoke(self, username: str) -> int:
+    async def revoke(self, staff_name: str) -> int:
         """End every login of this user, on every device. Returns how many there were."""
-        keys: Any = await self._redis.smembers(USER_LOGINS_PREFIX + username)
+        keys: Any = await self._redis.smembers(USER_LOGINS_PREFIX + staff_name)
         pipe = self._redis.pipeline(transaction=True)
         for key in keys:
             pipe.delete(LOGIN_PREFIX + key)
-        pipe.delete(USER_LOGINS_PREFIX + username)
+        pipe.delete(USER_LOGINS_PREFIX + staff_name)
         replies = await pipe.execute()
         return sum(int(reply) for reply in replies[:-1])

@@ -55,22 +55,22 @@ async def duty(request: web.Request) -> web.StreamResponse:
     presence = request.app[SERVICES].presence
     going_on = (await request.post()).get("on") == "1"
     if going_on:
-        await presence.on_duty(login.username)
+        await presence.on_duty(login.staff_name)
     else:
-        await presence.off_duty(login.username)
+        await presence.off_duty(login.staff_name)
     return done(request, "/queue", on_duty=going_on)
 
 
 async def _not_on_duty(request: web.Request, login: Login) -> bool:
     staff = await request.app[SERVICES].presence.on_duty_staff()
-    return login.username not in staff
+    return login.staff_name not in staff
 
 
 async def take_next(request: web.Request) -> web.StreamResponse:
     """POST /queue/next: the most urgent waiting person, now this social worker's."""
     login = require(request, *ON_DUTY_ROLES)
     services = request.app[SERVICES]
-    ticket = await services.queue.claim_next(login.username)
+    ticket = await services.queue.claim_next(login.staff_name)
     if ticket is None:
         key = "not_on_duty" if await _not_on_duty(request, login) else "queue_empty"
         return refuse(request, 409, services.labels.message(key))
@@ -88,14 +88,14 @@ async def take_over(request: web.Request) -> web.StreamResponse:
     Holding a conversation means being on duty, so this puts the supervisor on duty."""
     login = require(request, "supervisor")
     if await _not_on_duty(request, login):
-        await request.app[SERVICES].presence.on_duty(login.username)
+        await request.app[SERVICES].presence.on_duty(login.staff_name)
     return await _claim(request, login, take_over=True)
 
 
 async def _claim(request: web.Request, login: Login, *, take_over: bool) -> web.StreamResponse:
     services = request.app[SERVICES]
     session = request.match_info["session"]
-    ticket = await services.queue.claim(login.username, session, take_over=take_over)
+    ticket = await services.queue.claim(login.staff_name, session, take_over=take_over)
     if ticket is not None:
         return done(request, f"/conversation/{ticket.session}")
     if await _not_on_duty(request, login):

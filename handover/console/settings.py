@@ -22,10 +22,10 @@ class ConsoleSettings(CoreSettings):
     # Further origins allowed to open the WebSockets (the own origin always is).
     console_allowed_origins: list[str] = Field(default_factory=list)
 
-    # A username is locked for a while after this many failed logins in a row…
+    # A staff_name is locked for a while after this many failed logins in a row…
     console_login_max_failures: int = Field(default=5, ge=1)
     console_lockout_minutes: int = Field(default=15, ge=1)
-    # …and each username and each client may try only this often per window.
+    # …and each staff_name and each client may try only this often per window.
     console_login_attempts_per_user: int = Field(default=10, ge=1)
     console_login_attempts_per_client: int = Field(default=30, ge=1)
     console_login_window_minutes: int = Field(default=15, ge=1)

@@ -89,9 +89,9 @@ async def page(browser: Browser, running_console: RunningConsole) -> AsyncIterat
     await context.close()
 
 
-async def log_in(page: Page, base: str, username: str) -> None:
+async def log_in(page: Page, base: str, staff_name: str) -> None:
     await page.goto(f"{base}/login")
-    await page.fill("#username", username)
+    await page.fill("#staff_name", staff_name)
     await page.fill("#password", PASSWORD)
     await page.click("button[type=submit]")
 

@@ -41,7 +41,7 @@ async def test_a_social_worker_logs_in_and_reaches_the_queue(console: Console) -
 async def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(console: Console) -> None:
     anna = await console.staff("anna", login=False)
     nobody = await console.staff("bo", login=False)
-    nobody.username = "no-such-user"
+    nobody.staff_name = "no-such-user"
 
     wrong_password = await anna.login("not the password")
     unknown_name = await nobody.login(PASSWORD)
@@ -89,7 +89,7 @@ async def test_one_client_trying_many_names_is_slowed_down(
         form = await (await client.get("/login")).text()
         token = form.split('name="csrf" value="')[1].split('"')[0]
         response = await client.post(
-            "/login", data={"username": f"user{number}", "password": "x", "csrf": token},
+            "/login", data={"staff_name": f"user{number}", "password": "x", "csrf": token},
             allow_redirects=False,
         )
         statuses.append(response.status)
@@ -166,7 +166,7 @@ async def test_a_login_form_from_another_page_is_refused(console: Console) -> No
     client = await console.new_client()
 
     response = await client.post(
-        "/login", data={"username": "anna", "password": PASSWORD, "csrf": "forged"},
+        "/login", data={"staff_name": "anna", "password": PASSWORD, "csrf": "forged"},
         allow_redirects=False,
     )
 
@@ -241,7 +241,7 @@ async def test_revoking_ends_every_login_of_the_user_and_closes_open_pages(
 ) -> None:
     anna = await console.staff("anna")
     second_device = await console.staff("anna-laptop", login=False)
-    second_device.username = "anna"
+    second_device.staff_name = "anna"
     assert (await second_device.login()).status == 303
     page = await anna.socket("/queue")
     await page.receive_json(timeout=5)

@@ -190,7 +190,7 @@ async def test_a_transfer_goes_to_a_colleague_on_duty_who_is_told_at_once(
     await next_of(bo_queue, "state")
     await anna.post(f"/conversation/{PERSON}/note", text="Hon har ett skyddat nummer")
 
-    refused = await anna.post(f"/conversation/{PERSON}/transfer", to=cecilia.username)
+    refused = await anna.post(f"/conversation/{PERSON}/transfer", to=cecilia.staff_name)
     status, answer = await anna.post(f"/conversation/{PERSON}/transfer", to="bo")
 
     assert refused[0] == 409

@@ -68,7 +68,7 @@ class StaffMember:
     """One social worker's browser: own cookies, own CSRF token, the console's Origin."""
 
     client: TestClient[Any, Any]
-    username: str
+    staff_name: str
     csrf: str = ""
     sockets: list[aiohttp.ClientWebSocketResponse] = field(default_factory=list)
 
@@ -82,7 +82,7 @@ class StaffMember:
         assert token is not None
         response = await self.client.post(
             "/login",
-            data={"username": self.username, "password": password, "csrf": token[1]},
+            data={"staff_name": self.staff_name, "password": password, "csrf": token[1]},
             allow_redirects=False,
         )
         if response.status == 303:
@@ -149,9 +149,9 @@ class Console:
     new_client: Callable[[], Awaitable[TestClient[Any, Any]]]
     bot: Relay
 
-    async def staff(self, username: str, role: str = "staff", *, login: bool = True) -> StaffMember:
-        await self.services.accounts.add(username, role, PASSWORD)
-        member = StaffMember(await self.new_client(), username)
+    async def staff(self, staff_name: str, role: str = "staff", *, login: bool = True) -> StaffMember:
+        await self.services.accounts.add(staff_name, role, PASSWORD)
+        member = StaffMember(await self.new_client(), staff_name)
         if login:
             assert (await member.login()).status == 303
         return member
