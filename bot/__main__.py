@@ -6,7 +6,6 @@ import asyncio
 import signal
 import sys
 from collections.abc import Callable
-from contextlib import suppress
 from functools import partial
 
 import structlog
@@ -20,6 +19,7 @@ from bot.telegram.app import attach_webhook, build_bot, run_polling
 from bot.webchat.server import serve_webchat
 from flows.logging import configure_logging
 from flows.settings import ConfigError
+from handover.tasks import finish
 
 log = structlog.get_logger("bot")
 
@@ -55,17 +55,18 @@ async def main() -> None:
         else:
             log.warning("telegram_disabled", reason="TELEGRAM_BOT_TOKEN is not set; the web chat is the channel")
         # Staff replies reach people on either channel through any running bot worker.
-        tasks.append(asyncio.create_task(deliver_staff_messages(core, bot), name="delivery"))
+        tasks.append(asyncio.create_task(deliver_staff_messages(core, bot, stop), name="delivery"))
         tasks.append(asyncio.create_task(serve_webchat(core, stop, extend), name="webchat"))
         log.info("bot_started", telegram=settings.telegram_enabled)
         stopped = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait([stopped, *tasks], return_when=asyncio.FIRST_COMPLETED)
         stop.set()
+        # Telegram polling is plain HTTP and cancels cleanly; the Redis readers are asked to
+        # stop and waited for (handover/tasks.py).
         for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with suppress(asyncio.CancelledError):
-                await task
+            if task.get_name() == "telegram":
+                task.cancel()
+        await finish(tasks, grace=3.0)
         failures = [error for task in tasks if task in done and (error := task.exception()) is not None]
         if failures:
             raise failures[0]  # a channel died: exit non-zero so the supervisor restarts us

@@ -16,6 +16,7 @@ from bot.telegram.outbox import TelegramOutbox
 from bot.webchat.outbox import WebOutbox
 from flows.model import Action, Say, StaffSays
 from handover.relay import Delivery
+from handover.tasks import pause
 
 log = structlog.get_logger("bot.delivery")
 
@@ -51,16 +52,17 @@ def as_say(action: Action) -> Action:
     return action
 
 
-async def deliver_staff_messages(core: Core, bot: Bot | None) -> None:
+async def deliver_staff_messages(core: Core, bot: Bot | None, stop: asyncio.Event) -> None:
+    """Until asked to stop: read this worker's share of staff messages, send, acknowledge."""
     name = worker_name()
     relay = core.handover.relay
-    while True:
+    while not stop.is_set():
         try:
             # Block for less than the Redis client's socket timeout, or every read times out.
             batch = await relay.deliveries(name, block_ms=1000)
         except RedisError as error:
             log.warning("delivery_read_failed", error=type(error).__name__)
-            await asyncio.sleep(1.0)
+            await pause(stop, 1.0)
             continue
         for delivery in batch:
             try:

@@ -25,6 +25,7 @@ from bot.core import Core
 from bot.webchat.outbox import WebOutbox, as_client_message
 from flows.model import Incoming, MessageKind
 from flows.session import web_transcript_key
+from handover.tasks import finish
 from nlu.types import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 log = structlog.get_logger("bot.webchat")
@@ -143,8 +144,12 @@ async def chat_socket(request: web.Request) -> web.WebSocketResponse:
             elif frame.type == WSMsgType.BINARY:
                 await conversation.handle("media")
     finally:
-        follower.cancel()
+        # First, as aiohttp may cancel this handler when the browser's connection drops.
         request.app[SOCKETS].discard(ws)
+        # The follower ends by itself once the socket is closed (it checks between reads);
+        # cancelling it mid-read is unreliable (handover/tasks.py).
+        await ws.close()
+        await finish([follower], grace=2.0)
     return ws
 
 

@@ -1,4 +1,4 @@
-"""The console's long-lived tasks, started and cancelled with the app (cleanup_ctx).
+"""The console's long-lived tasks, started and stopped with the app (cleanup_ctx).
 
 - events: follow ``{hq}:events`` from the moment the app starts and hand each batch to the hub;
 - keep-alive: every lease/3 (and presence/3) seconds, heartbeats and lease renewals for the
@@ -8,13 +8,13 @@
   Every instance runs it; its scripts are atomic, so running it twice does no harm.
 
 Nothing may kill a task (a Redis outage, one odd ticket): each logs the error's type, never its
-message (it could quote data), and goes on.
+message (it could quote data), and goes on. On shutdown they are asked to stop, not cancelled
+mid-read (see handover/tasks.py for why).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import structlog
@@ -23,26 +23,27 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from handover.console.hub import Hub
+from handover.tasks import finish, pause
 
 log = structlog.get_logger("handover.console")
 
 # Shorter than any client's socket timeout (redis-py's default is 5 s): a blocking read that
-# outlives it fails instead of returning empty.
-EVENTS_BLOCK_MS = 2000
+# outlives it fails instead of returning empty. It also bounds how long a shutdown waits.
+EVENTS_BLOCK_MS = 1000
 RETRY_SECONDS = 1.0
 
 
-async def follow_events(hub: Hub) -> None:
+async def follow_events(hub: Hub, stop: asyncio.Event) -> None:
     events = hub.services.events
-    last = await _retrying("events_start", events.last_id)
-    while True:
+    last = await _retrying("events_start", events.last_id, stop)
+    while last is not None and not stop.is_set():
         try:
             batch = await events.read(last, block_ms=EVENTS_BLOCK_MS)
         except RedisTimeoutError:
             continue  # a slow answer to a blocking read: read again from the same place
         except RedisError as error:
             log.warning("events_read_failed", error=type(error).__name__)
-            await asyncio.sleep(RETRY_SECONDS)
+            await pause(stop, RETRY_SECONDS)
             continue
         if not batch:
             continue
@@ -53,45 +54,46 @@ async def follow_events(hub: Hub) -> None:
             log.error("events_dispatch_failed", error=type(error).__name__)
 
 
-async def every(seconds: float, name: str, step: Callable[[], Awaitable[object]]) -> None:
-    while True:
+async def every(seconds: float, name: str, step: Callable[[], Awaitable[object]],
+                stop: asyncio.Event) -> None:
+    while not stop.is_set():
         try:
             await step()
         except Exception as error:
             log.error(f"{name}_failed", error=type(error).__name__)
-        await asyncio.sleep(seconds)
+        await pause(stop, seconds)
 
 
-async def _retrying(name: str, step: Callable[[], Awaitable[str]]) -> str:
-    while True:
+async def _retrying(name: str, step: Callable[[], Awaitable[str]], stop: asyncio.Event) -> str | None:
+    """The step's answer once Redis gives one; None when asked to stop first."""
+    while not stop.is_set():
         try:
             return await step()
         except RedisError as error:
             log.warning(f"{name}_failed", error=type(error).__name__)
-            await asyncio.sleep(RETRY_SECONDS)
+            await pause(stop, RETRY_SECONDS)
+    return None
 
 
 def background_tasks(hub_key: web.AppKey[Hub]) -> Callable[[web.Application], AsyncIterator[None]]:
     async def run(app: web.Application) -> AsyncIterator[None]:
         hub = app[hub_key]
         settings = hub.services.settings
+        stop = asyncio.Event()
         tasks = [
-            asyncio.create_task(follow_events(hub), name="console-events"),
+            asyncio.create_task(follow_events(hub, stop), name="console-events"),
             asyncio.create_task(
-                every(settings.keepalive_seconds, "keep_alive", hub.keep_alive),
+                every(settings.keepalive_seconds, "keep_alive", hub.keep_alive, stop),
                 name="console-keep-alive",
             ),
             asyncio.create_task(
                 every(settings.handover_housekeeping_seconds, "housekeeping",
-                      hub.services.queue.housekeeping),
+                      hub.services.queue.housekeeping, stop),
                 name="console-housekeeping",
             ),
         ]
         yield
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        stop.set()
+        await finish(tasks, grace=EVENTS_BLOCK_MS / 1000 + RETRY_SECONDS)
 
     return run

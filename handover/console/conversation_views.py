@@ -8,7 +8,6 @@ Only the holder may act: the queue's scripts refuse anyone else (409), whatever 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 from typing import Final
 
@@ -35,12 +34,13 @@ from handover.console.views import (
 )
 from handover.queue import LiveConversation
 from handover.relay import StaffKind
+from handover.tasks import finish
 
 log = structlog.get_logger("handover.console")
 
 ROLES: Final = ("staff", "supervisor")
 MAX_MESSAGE_CHARS: Final = 4000
-FOLLOW_BLOCK_MS: Final = 2000  # below the Redis client's socket timeout (see background.py)
+FOLLOW_BLOCK_MS: Final = 1000  # below the Redis client's socket timeout (see background.py)
 STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")
 MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
@@ -111,10 +111,12 @@ async def _conversation_socket(
             if message.type == WSMsgType.ERROR:
                 break  # the page only listens; what it sends goes through the POST actions
     finally:
-        follower.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await follower
+        # First, as aiohttp may cancel this handler when the browser's connection drops.
         hub.close(page)
+        # The follower stops by itself once the socket is closed (it checks between reads);
+        # cancelling it mid-read is unreliable (handover/tasks.py).
+        await ws.close()
+        await finish([follower], grace=FOLLOW_BLOCK_MS / 1000 + 1.0)
     return ws
 
 
