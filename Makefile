@@ -20,6 +20,7 @@ help:
 	@echo "make test         the whole test suite against real Redis, Rasa and Chromium"
 	@echo "make bench        benchmarks (results go to docs/benchmarks.md by hand)"
 	@echo "make nlu-eval     Rasa cross-validation per language -> docs/nlu-eval.md"
+	@echo "make nlu-holdout  the served model on held-out messages (tests/data/nlu_holdout.jsonl)"
 	@echo "make danger-eval  danger detection recall / false alarms per language"
 	@echo "make lint         ruff + mypy"
 
@@ -58,6 +59,10 @@ bench: deps model
 
 nlu-eval: deps
 	@$(RASA_VENV)/bin/python -m nlu.rasa_eval
+
+.PHONY: nlu-holdout
+nlu-holdout: deps model
+	@$(RASA_VENV)/bin/python -m nlu.rasa_eval --holdout tests/data/nlu_holdout.jsonl
 
 danger-eval: venv
 	@$(PY) -m nlu.danger_eval

@@ -4,6 +4,7 @@ Run with the Rasa environment (Python 3.10), from the project root:
 
     .venv-rasa/bin/python -m nlu.rasa_eval            # what `make nlu-eval` runs
     .venv-rasa/bin/python -m nlu.rasa_eval --folds 2 --skip-full-training   # a quicker look
+    .venv-rasa/bin/python -m nlu.rasa_eval --holdout tests/data/nlu_holdout.jsonl  # `make nlu-holdout`
 
 Stratified k-fold over every ``nlu/rasa/data/nlu_<lang>.yml`` together, because the bot
 runs one multilingual model: each fold trains the project config (``nlu/rasa/config.yml``,
@@ -19,6 +20,10 @@ underneath the fallback. The goal (90 % per language) is on "served".
 Finally one full training is timed with the same command `devstack.model` runs in CI.
 Rasa's training cache is switched off (RASA_MAX_CACHE_SIZE=0): a cache hit would time
 nothing, and a fresh CI runner has no cache either.
+With ``--holdout PATH`` nothing is trained: the served model (``devstack.model.model_path()``,
+what `make model` built from the current nlu/rasa inputs) is loaded in-process and parses
+every line of a JSONL file (``{"lang", "text", "intent"}``) written without looking at the
+training data; the per-language table is printed, nothing is written (see docs/holdout.md).
 Nothing in this module logs message text; the report shows only counts and intent names.
 """
 
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import platform
@@ -256,7 +262,96 @@ def quiet_rasa() -> None:
     configure_structlog(logging.WARNING)
 
 
+def load_holdout(path: Path) -> list[Example]:
+    examples = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            examples.append(Example(str(row["text"]), str(row["intent"]), str(row["lang"])))
+        except (ValueError, KeyError, TypeError) as error:
+            raise SystemExit(f"{path}:{number}: bad holdout line: {error!r}") from None
+    return examples
+
+
+def served_model() -> Path:
+    """The model `make run` serves for the current nlu/rasa inputs, or a clear SystemExit."""
+    from devstack.model import MODEL_DIR, model_path
+
+    path = model_path()
+    if path.exists():
+        return path
+    stale = sorted(MODEL_DIR.glob("nlu-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    hint = f" (only an older one: {stale[-1].name})" if stale else ""
+    raise SystemExit(f"no trained model for the current nlu/rasa inputs{hint}: run `make model` first "
+                     f"(expected {path.relative_to(PROJECT_ROOT)})")
+
+
+def render_holdout_report(
+    results: Sequence[LanguageResult], overall: LanguageResult, holdout: Path, model: Path
+) -> str:
+    import rasa
+
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")  # noqa: UP017
+    try:
+        shown = holdout.resolve().relative_to(PROJECT_ROOT)
+    except ValueError:
+        shown = holdout
+    lines = [
+        "# NLU on held-out messages",
+        "",
+        f"- Date: {now}",
+        f"- Machine: {platform.machine()}, {os.cpu_count()} cores; Rasa {rasa.__version__}",
+        f"- Model: `{model.name}` (the served model; its name is the hash of nlu/rasa inputs)",
+        f"- Messages: `{shown}`, {overall.examples}",
+        "- Served = the intent the bot acts on (`nlu_fallback` counts as a miss); "
+        "top-1 = the classifier's best intent under the fallback.",
+        "",
+        "| language | examples | served accuracy | top-1 | fallback | macro-F1 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in [*results, overall]:
+        lines.append(
+            f"| {r.lang} | {r.examples} | {percent(r.served_accuracy)} | "
+            f"{percent(r.top_accuracy)} | {percent(r.fallback_rate)} | {r.macro_f1:.3f} |"
+        )
+    lines += ["", "## Worst confusions per language (true → served, count)", ""]
+    for r in results:
+        pairs = "; ".join(f"{t} → {s} ({n})" for t, s, n in r.confusions) or "none"
+        lines.append(f"- **{r.lang}**: {pairs}")
+    everywhere = "; ".join(f"{t} → {s} ({n})" for t, s, n in overall.confusions) or "none"
+    lines += ["", f"All languages together: {everywhere}"]
+    return "\n".join(lines) + "\n"
+
+
+def run_holdout(args: argparse.Namespace) -> None:
+    holdout = Path(args.holdout)
+    model = served_model()
+    quiet_rasa()
+    examples = load_holdout(holdout)
+    if not examples:
+        raise SystemExit(f"{holdout}: no examples")
+    print(f"[nlu-holdout] {len(examples)} messages, model {model.name}", file=sys.stderr)
+    predictions = asyncio.run(predict(str(model), [e.text for e in examples]))
+    langs = sorted({e.lang for e in examples})
+    results = [
+        language_result(
+            lang,
+            [e for e in examples if e.lang == lang],
+            [p for e, p in zip(examples, predictions, strict=True) if e.lang == lang],
+            args.top,
+        )
+        for lang in langs
+    ]
+    overall = language_result("all", examples, predictions, max(args.top, 10))
+    print(render_holdout_report(results, overall, holdout, model))
+
+
 def run(args: argparse.Namespace) -> None:
+    if args.holdout:
+        run_holdout(args)
+        return
     load_at_start = os.getloadavg()[0]
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"  # before Rasa reads it; inherited by the CLI run
     quiet_rasa()
@@ -307,6 +402,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--top", type=int, default=5, help="confusion pairs per language")
     parser.add_argument("--skip-full-training", action="store_true")
+    parser.add_argument("--holdout", metavar="PATH",
+                        help="no training: score the served model on this JSONL file and print")
     return parser.parse_args(argv)
 
 
