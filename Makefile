@@ -13,7 +13,7 @@ QUIET_PIP := sed -u '/is ignored: it is neither a file nor a directory/d'
 # Rasa would report telemetry and errors to the internet; an error report could carry text.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help run test bench deps system-deps venv rasa-venv model nlu-eval danger-eval lint typecheck clean
+.PHONY: help run test bench deps system-deps venv rasa-venv model danger-model nlu-eval danger-eval lint typecheck clean
 
 help:
 	@echo "make run          start Redis, Rasa, the bot (or web chat) and the staff console"
@@ -45,8 +45,12 @@ $(RASA_VENV)/.installed: nlu/rasa/requirements.txt
 	@$(RASA_VENV)/bin/python -m pip install -q -r nlu/rasa/requirements.txt 2>&1 | $(QUIET_PIP)
 	@touch $@
 
-model: deps
+model: deps danger-model
 	@$(PY) -m devstack.model >/dev/null
+
+# The danger second opinion (nlu/danger/second_opinion.py): seconds to train, skipped when current.
+danger-model: venv
+	@$(PY) -m nlu.danger.train
 
 run: deps model
 	@$(PY) -m devstack run
@@ -64,8 +68,10 @@ nlu-eval: deps
 nlu-holdout: deps model
 	@$(RASA_VENV)/bin/python -m nlu.rasa_eval --holdout tests/data/nlu_holdout.jsonl
 
-danger-eval: venv
+danger-eval: danger-model
 	@$(PY) -m nlu.danger_eval
+	@echo; echo "held-out set (never tuned on; see docs/holdout.md):"
+	@$(PY) -m nlu.danger_eval tests/data/danger_holdout.jsonl --summary
 
 lint: venv
 	@$(VENV)/bin/ruff check .

@@ -1,4 +1,8 @@
-"""``python -m nlu.danger_eval``: how well the danger rules do on tests/data/danger_dev.jsonl.
+"""``python -m nlu.danger_eval``: how well danger detection does on tests/data/danger_dev.jsonl.
+
+Rules and the second-opinion model together, as served; ``--rules-only`` without the model.
+The model is trained on the development set, so only the held-out set and fresh rounds say
+how either does on messages nobody tuned on.
 
 Per language: n, acute recall (expected acute, assessed acute), flagged recall (expected
 high or acute, assessed at least high), benign flagged (expected none, assessed at least
@@ -15,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlu.danger import Judgement, judge
+from nlu.danger import Engine, Judgement, judge
 from nlu.types import NO_DANGER, DangerLevel
 
 DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "danger_dev.jsonl"
@@ -55,12 +59,13 @@ def read_cases(path: Path) -> list[Case]:
     return cases
 
 
-def run_case(case: Case) -> Outcome:
+def run_case(case: Case, engine: Engine | None = None) -> Outcome:
     # The caller's way: assess each earlier message with the running assessment, merge.
+    judged = engine.judge if engine is not None else judge
     running = NO_DANGER
     for earlier in case.context:
-        running = running.merged_with(judge(earlier, running).assessment)
-    return Outcome(case, judge(case.text, running))
+        running = running.merged_with(judged(earlier, running).assessment)
+    return Outcome(case, judged(case.text, running))
 
 
 def _share(hits: int, total: int) -> float | None:
@@ -114,12 +119,14 @@ def is_miss(outcome: Outcome) -> bool:
 def describe(outcome: Outcome) -> str:
     judgement = outcome.judgement
     fired = [f"{h.lang}:{h.rule_id}" for h in judgement.hits] + list(judgement.combos)
+    if judgement.raised_by_model is not None:
+        fired.append(f"model:{judgement.raised_by_model.label}")
     context = f" (after {len(outcome.case.context)} msg)" if outcome.case.context else ""
     return (f"  [{outcome.case.lang}] expected {outcome.case.expected.label}, got "
             f"{outcome.level.label}{context}: {outcome.case.text!r}  <- {fired or 'no rule'}")
 
 
-def report(outcomes: list[Outcome]) -> str:
+def report(outcomes: list[Outcome], list_misses: bool = True) -> str:
     languages = sorted({o.case.lang for o in outcomes})
     lines = ["lang     n  acute  flagged  benign  goals",
              f"goal        >={GOALS['acute_recall']:.2f}  >={GOALS['flagged_recall']:.2f}"
@@ -132,7 +139,8 @@ def report(outcomes: list[Outcome]) -> str:
                      f"{'ok' if row.meets_goals else 'MISSED'}")
     misses = [o for o in outcomes if is_miss(o)]
     lines.append(f"\nmisses and false alarms: {len(misses)}")
-    lines.extend(describe(o) for o in misses)
+    if list_misses:
+        lines.extend(describe(o) for o in misses)
     return "\n".join(lines)
 
 
@@ -140,9 +148,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("dev_set", nargs="?", type=Path, default=DEV_SET)
     parser.add_argument("--lang", action="append", help="only these languages (repeatable)")
+    parser.add_argument("--summary", action="store_true",
+                        help="the table only; for the held-out set, whose misses nobody should tune on")
+    parser.add_argument("--rules-only", action="store_true", help="without the second-opinion model")
     args = parser.parse_args(argv)
     cases = [c for c in read_cases(args.dev_set) if not args.lang or c.lang in args.lang]
-    text = report([run_case(case) for case in cases])
+    engine = Engine.from_files() if args.rules_only else None
+    text = report([run_case(case, engine) for case in cases], list_misses=not args.summary)
     try:
         print(text)
     except BrokenPipeError:  # piped into head: the reader has seen enough

@@ -4,13 +4,17 @@
     running = assess(text, previous=running_assessment)
 
 Rules live in ``nlu/danger/<lang>.yaml`` (one per language, all applied to every message)
-and conversation rules in ``nlu/danger/_combos.yaml``.
+and conversation rules in ``nlu/danger/_combos.yaml``; the second-opinion model is trained
+from data by ``python -m nlu.danger.train`` (``make model``).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+import structlog
+
+from nlu.danger import second_opinion
 from nlu.danger.engine import Engine, Hit, Judgement
 from nlu.danger.lexicon import LexiconError, load_lexicons
 from nlu.types import DangerAssessment
@@ -21,8 +25,13 @@ __all__ = ["Engine", "Hit", "Judgement", "LexiconError", "assess", "default_engi
 
 @lru_cache(maxsize=1)
 def default_engine() -> Engine:
-    """The engine over the shipped lexicons, loaded and compiled once per process."""
-    return Engine.from_files()
+    """The engine over the shipped lexicons and the trained model, loaded once per process."""
+    model = second_opinion.load()
+    if model is None:
+        # The rules alone still catch what they name; this is worth an operator's attention.
+        structlog.get_logger("nlu.danger").warning(
+            "danger_model_missing", path=str(second_opinion.model_path()), using="rules only")
+    return Engine.from_files(second_opinion=model)
 
 
 def assess(text: str, previous: DangerAssessment | None = None) -> DangerAssessment:

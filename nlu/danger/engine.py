@@ -1,4 +1,5 @@
-"""Danger assessment: every language's rules on the folded text, then the conversation rules.
+"""Danger assessment: every language's rules on the folded text, a second opinion from a
+small model (it may raise the level, never lower it), then the conversation rules.
 
 Deterministic and in-process on purpose: the emergency answer must never wait for, or depend
 on, Rasa, Redis or the network.
@@ -14,6 +15,7 @@ from pathlib import Path
 from nlu.danger.combos import COMBOS_PATH, Combo, apply_combos, load_combos
 from nlu.danger.lexicon import LEXICON_DIR, Group, Lexicon, load_lexicons, matching_form
 from nlu.danger.prefilter import word_starts
+from nlu.danger.second_opinion import SecondOpinion
 from nlu.types import NO_DANGER, DangerAssessment, DangerLevel
 
 
@@ -34,6 +36,8 @@ class Judgement:
     assessment: DangerAssessment
     hits: tuple[Hit, ...]
     combos: tuple[str, ...]
+    # What the second opinion raised this message to, if it raised it above the rules.
+    raised_by_model: DangerLevel | None = None
 
     @property
     def lang(self) -> str | None:
@@ -111,11 +115,6 @@ def hits_in(folded: str, entries: Iterable[tuple[Lexicon, Group]]) -> list[Hit]:
     return hits
 
 
-def find_hits(text: str, index: _GroupIndex) -> list[Hit]:
-    folded = matching_form(text)
-    return hits_in(folded, index.candidates(folded)) if folded else []
-
-
 def summarise(hits: list[Hit]) -> DangerAssessment:
     if not hits:
         return NO_DANGER
@@ -127,20 +126,46 @@ def summarise(hits: list[Hit]) -> DangerAssessment:
 
 
 class Engine:
-    def __init__(self, lexicons: tuple[Lexicon, ...], combos: tuple[Combo, ...]) -> None:
+    def __init__(self, lexicons: tuple[Lexicon, ...], combos: tuple[Combo, ...],
+                 second_opinion: SecondOpinion | None = None) -> None:
         self.lexicons = lexicons
         self.combos = combos
+        self.second_opinion = second_opinion
         self._index = _GroupIndex(lexicons)
+        self._guards = [lexicon.guard for lexicon in lexicons if lexicon.guard is not None]
 
     @classmethod
-    def from_files(cls, directory: Path = LEXICON_DIR, combos: Path = COMBOS_PATH) -> Engine:
-        return cls(load_lexicons(directory), load_combos(combos))
+    def from_files(cls, directory: Path = LEXICON_DIR, combos: Path = COMBOS_PATH,
+                   second_opinion: SecondOpinion | None = None) -> Engine:
+        return cls(load_lexicons(directory), load_combos(combos), second_opinion)
 
     def judge(self, text: str, previous: DangerAssessment | None = None) -> Judgement:
-        hits = find_hits(text, self._index)
+        folded = matching_form(text)
+        hits = hits_in(folded, self._index.candidates(folded)) if folded else []
         own = summarise(hits)
-        assessment, fired = apply_combos(own, previous or NO_DANGER, self.combos)
-        return Judgement(assessment, tuple(hits), tuple(fired))
+        previous = previous or NO_DANGER
+        assessment, fired = apply_combos(own, previous, self.combos)
+        raised = self._model_level(folded, hits)
+        if raised is None or raised <= own.level:
+            return Judgement(assessment, tuple(hits), tuple(fired))
+        # The conversation rules read the message's own level ("coming home" at concern after
+        # violence is acute), so they run on the rules' view and on the raised one; the
+        # higher outcome stands, and the model can never lower what the rules said.
+        with_model, fired_with_model = apply_combos(
+            DangerAssessment(raised, own.categories, own.matched_languages), previous, self.combos)
+        if with_model.level <= assessment.level:
+            return Judgement(assessment, tuple(hits), tuple(fired))
+        return Judgement(with_model, tuple(hits), tuple(fired_with_model), raised)
+
+    def _model_level(self, folded: str, hits: list[Hit]) -> DangerLevel | None:
+        if self.second_opinion is None or not folded:
+            return None
+        if any(guard.search(folded) for guard in self._guards):
+            # The rules recognised a figure of speech ("this exam is killing me") or a denial
+            # ("he doesn't hit me"): exactly where n-grams of "kill" or "hit" mislead the
+            # model. Whatever else the rules found in the message still counts.
+            return None
+        return self.second_opinion.level(folded)
 
     def assess(self, text: str, previous: DangerAssessment | None = None) -> DangerAssessment:
         return self.judge(text, previous).assessment

@@ -1,12 +1,16 @@
 """Conversation-aware assessment: earlier messages change what a message means.
 
 Callers keep only the running assessment (levels and categories), never earlier text.
+These are properties of the conversation rules, so they run on the rules alone: the
+second-opinion model may raise a single message further (tests/unit/test_second_opinion.py).
 """
 
 from __future__ import annotations
 
-from nlu.danger import assess
+from nlu.danger import Engine
 from nlu.types import NO_DANGER, DangerAssessment, DangerLevel
+
+assess = Engine.from_files().assess  # rules and conversation rules, no model
 
 
 def running(*messages: str) -> DangerAssessment:
