@@ -64,10 +64,7 @@ def _first_unguarded(regex: re.Pattern[str], text: str, guards: list[Span]) -> s
     return None
 
 
-def _group_hit(group: Group, lexicon: Lexicon, text: str) -> Hit | None:
-    if group.regex.search(text) is None:
-        return None
-    guards = [m.span() for m in lexicon.guard.finditer(text)] if lexicon.guard else []
+def _group_hit(group: Group, lexicon: Lexicon, text: str, guards: list[Span]) -> Hit | None:
     name = _first_unguarded(group.regex, text, guards)
     if name is None and guards:
         # The alternation tried only the first alternative at each place; a longer one that
@@ -78,6 +75,13 @@ def _group_hit(group: Group, lexicon: Lexicon, text: str) -> Hit | None:
         return None
     rule_id = group.rule_ids[int(name[1:])] if name.startswith("r") else group.rule_ids[0]
     return Hit(lexicon.lang, rule_id, group.level, group.category)
+
+
+def guard_spans(text: str, lexicons: Iterable[Lexicon]) -> list[Span]:
+    """Where any language's guard matches. A guard marks a harmless phrase ("this exam is
+    killing me", "namus şiddeti hakkında ödev"), whichever language's rule fires inside it."""
+    return [match.span() for lexicon in lexicons for pattern in lexicon.guard_patterns
+            for match in pattern.finditer(text)]
 
 
 class _GroupIndex:
@@ -105,11 +109,18 @@ class _GroupIndex:
         return [self.entries[position] for position in sorted(chosen)]
 
 
-def hits_in(folded: str, entries: Iterable[tuple[Lexicon, Group]]) -> list[Hit]:
-    """Search these rule groups in already folded text (``matching_form``)."""
+def hits_in(folded: str, entries: Iterable[tuple[Lexicon, Group]],
+            lexicons: Iterable[Lexicon] = ()) -> list[Hit]:
+    """Search these rule groups in already folded text (``matching_form``), minding the
+    guards of ``lexicons`` (looked for only once some rule matched)."""
     hits: list[Hit] = []
+    guards: list[Span] | None = None
     for lexicon, group in entries:
-        hit = _group_hit(group, lexicon, folded)
+        if group.regex.search(folded) is None:
+            continue
+        if guards is None:
+            guards = guard_spans(folded, lexicons)
+        hit = _group_hit(group, lexicon, folded, guards)
         if hit is not None:
             hits.append(hit)
     return hits
@@ -141,7 +152,7 @@ class Engine:
 
     def judge(self, text: str, previous: DangerAssessment | None = None) -> Judgement:
         folded = matching_form(text)
-        hits = hits_in(folded, self._index.candidates(folded)) if folded else []
+        hits = hits_in(folded, self._index.candidates(folded), self.lexicons) if folded else []
         own = summarise(hits)
         previous = previous or NO_DANGER
         assessment, fired = apply_combos(own, previous, self.combos)

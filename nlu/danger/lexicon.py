@@ -22,6 +22,7 @@ from nlu.normalize import fold
 from nlu.types import DANGER_CATEGORIES, SUPPORTED_LANGUAGES, DangerLevel
 
 LEXICON_DIR = Path(__file__).parent
+SHARED_GUARDS = "_guards.yaml"
 
 # A backslash and the character after it; everything else is folded like message text.
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
@@ -56,7 +57,10 @@ class Lexicon:
     lang: str
     path: Path
     groups: tuple[Group, ...]
-    guard: re.Pattern[str] | None
+    guard: re.Pattern[str] | None  # all guards as one regex: does any apply at all?
+    # Each guard alone, so overlapping guards all count (one alternation's matches cannot
+    # overlap, and a short guard would hide a longer one starting inside it).
+    guard_patterns: tuple[re.Pattern[str], ...] = ()
 
 
 def matching_form(text: str) -> str:
@@ -202,11 +206,13 @@ def load_lexicon(path: Path) -> Lexicon:
         _compile_group(lang, level, category, members)
         for (level, category), members in sorted(by_key.items(), key=lambda kv: -kv[0][0])
     )
+    guard, guard_patterns = _compile_guards(path, data)
     return Lexicon(
         lang=lang,
         path=path,
         groups=groups,
-        guard=_compile_guards(path, data),
+        guard=guard,
+        guard_patterns=guard_patterns,
     )
 
 
@@ -225,14 +231,29 @@ def _compile_group(
     )
 
 
-def _compile_guards(path: Path, data: Mapping[str, Any]) -> re.Pattern[str] | None:
+def _compile_guards(
+    path: Path, data: Mapping[str, Any]
+) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]]:
+    """The lexicon's guards and the shared ones: as one regex, and each alone."""
     guards = data.get("guards") or []
     if not isinstance(guards, list):
         raise LexiconError(f"{path}: guards must be a list of patterns")
+    guards = [*guards, *_shared_guards(path.parent / SHARED_GUARDS)]
     folded = [check_pattern(f"{path}: guard #{i + 1}", g) for i, g in enumerate(guards)]
     if not folded:
-        return None
-    return compile_checked(f"{path}: guards", guards, folded)
+        return None, ()
+    combined = compile_checked(f"{path}: guards", guards, folded)
+    return combined, tuple(re.compile(bounded(pattern)) for pattern in folded)
+
+
+def _shared_guards(path: Path) -> list[Any]:
+    """Guards for every language (``_guards.yaml``), if the directory has them."""
+    if not path.exists():
+        return []
+    guards = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("guards") or []
+    if not isinstance(guards, list):
+        raise LexiconError(f"{path}: guards must be a list of patterns")
+    return guards
 
 
 def lexicon_paths(directory: Path) -> Iterator[Path]:

@@ -61,7 +61,9 @@ def test_the_same_words_outside_the_guard_still_count(tmp_path: Path) -> None:
     assert engine_for(tmp_path).assess(text).level is DangerLevel.ACUTE
 
 
-def test_a_guard_protects_only_its_own_language(tmp_path: Path) -> None:
+def test_a_guard_covers_the_rules_of_every_language(tmp_path: Path) -> None:
+    # A guard marks a harmless phrase; a rule of another language firing inside it (a
+    # romanised word that happens to match) is just as wrong there.
     write(tmp_path, "sv.yaml", SV_THREAT)
     write(tmp_path, "en.yaml", """\
         lang: en
@@ -72,7 +74,8 @@ def test_a_guard_protects_only_its_own_language(tmp_path: Path) -> None:
             patterns: ['döda mig']
         """)
     judgement = engine_for(tmp_path).judge("läxorna ska döda mig")
-    assert [hit.lang for hit in judgement.hits] == ["en"]
+    assert judgement.hits == ()
+    assert [hit.lang for hit in engine_for(tmp_path).judge("han ska döda mig").hits] == ["en", "sv"]
 
 
 def test_the_engine_loads_every_lexicon_file_but_not_the_conversation_rules(tmp_path: Path) -> None:
@@ -165,4 +168,29 @@ def test_skipping_groups_by_word_beginnings_never_loses_a_match() -> None:
     assert texts
     for text in texts:
         fast = list(engine.judge(text).hits)
-        assert fast == hits_in(matching_form(text), every_group), text
+        assert fast == hits_in(matching_form(text), every_group, engine.lexicons), text
+
+
+def test_overlapping_guards_each_count(tmp_path: Path) -> None:
+    # One alternation finds only non-overlapping matches: the short guard would hide the
+    # longer one that starts inside it and covers the rule's match.
+    write(tmp_path, "sv.yaml", """\
+        lang: sv
+        rules:
+          - id: threat_to_kill.explicit
+            category: threat_to_kill
+            level: acute
+            patterns: ['döda mig']
+        guards:
+          - 'jag skriver'
+          - 'skriver en uppsats om hur man säger döda mig'
+        """)
+    text = "jag skriver en uppsats om hur man säger döda mig"
+    assert engine_for(tmp_path).assess(text).level is DangerLevel.NONE
+
+
+def test_shared_guards_apply_to_every_language(tmp_path: Path) -> None:
+    write(tmp_path, "sv.yaml", SV_THREAT)
+    write(tmp_path, "_guards.yaml", "guards: ['i fortnite[^.]*']\n")
+    assert engine_for(tmp_path).assess("i fortnite ska döda mig").level is DangerLevel.NONE
+    assert engine_for(tmp_path).assess("han ska döda mig").level is DangerLevel.ACUTE
