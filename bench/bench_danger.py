@@ -47,8 +47,9 @@ def main() -> None:
     texts = [json.loads(row)["text"] for row in DEV_SET.read_text(encoding="utf-8").splitlines()]
     started = time.perf_counter()
     engine = default_engine()
-    print(f"lexicons {', '.join(lexicon.lang for lexicon in engine.lexicons)}; "
-          f"loaded in {time.perf_counter() - started:.2f} s")
+    model = "with" if engine.second_opinion is not None else "WITHOUT (run `make model`)"
+    print(f"lexicons {', '.join(lexicon.lang for lexicon in engine.lexicons)}, {model} the "
+          f"second-opinion model; loaded in {time.perf_counter() - started:.2f} s")
     assess(texts[0])  # first call outside the timing
     print(line("danger.assess", timings(assess, texts, args.rounds)))
     try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlu.danger.combos import COMBOS_PATH, Combo, apply_combos, load_combos
-from nlu.danger.lexicon import LEXICON_DIR, Group, Lexicon, load_lexicons, matching_form
+from nlu.danger.lexicon import LEXICON_DIR, Group, Lexicon, load_lexicons, matching_form, scene_spans
 from nlu.danger.prefilter import word_starts
 from nlu.danger.second_opinion import SecondOpinion
 from nlu.types import NO_DANGER, DangerAssessment, DangerLevel
@@ -79,9 +79,15 @@ def _group_hit(group: Group, lexicon: Lexicon, text: str, guards: list[Span]) ->
 
 def guard_spans(text: str, lexicons: Iterable[Lexicon]) -> list[Span]:
     """Where any language's guard matches. A guard marks a harmless phrase ("this exam is
-    killing me", "namus şiddeti hakkında ödev"), whichever language's rule fires inside it."""
-    return [match.span() for lexicon in lexicons for pattern in lexicon.guard_patterns
-            for match in pattern.finditer(text)]
+    killing me", "namus şiddeti hakkında ödev"), whichever language's rule fires inside it.
+    Each guard is tried alone only in lexicons whose combined guard regex matched at all."""
+    lexicons = list(lexicons)
+    spans = [match.span() for lexicon in lexicons
+             if lexicon.guard is not None and lexicon.guard.search(text) is not None
+             for pattern in lexicon.guard_patterns for match in pattern.finditer(text)]
+    for scene in {id(lexicon.scene): lexicon.scene for lexicon in lexicons}.values():
+        spans.extend(scene_spans(text, scene))
+    return spans
 
 
 class _GroupIndex:
@@ -109,17 +115,13 @@ class _GroupIndex:
         return [self.entries[position] for position in sorted(chosen)]
 
 
-def hits_in(folded: str, entries: Iterable[tuple[Lexicon, Group]],
-            lexicons: Iterable[Lexicon] = ()) -> list[Hit]:
-    """Search these rule groups in already folded text (``matching_form``), minding the
-    guards of ``lexicons`` (looked for only once some rule matched)."""
+def hits_in(folded: str, entries: Iterable[tuple[Lexicon, Group]], guards: list[Span]) -> list[Hit]:
+    """Search these rule groups in already folded text (``matching_form``), ignoring matches
+    inside the guard spans (``guard_spans``)."""
     hits: list[Hit] = []
-    guards: list[Span] | None = None
     for lexicon, group in entries:
         if group.regex.search(folded) is None:
             continue
-        if guards is None:
-            guards = guard_spans(folded, lexicons)
         hit = _group_hit(group, lexicon, folded, guards)
         if hit is not None:
             hits.append(hit)
@@ -143,7 +145,6 @@ class Engine:
         self.combos = combos
         self.second_opinion = second_opinion
         self._index = _GroupIndex(lexicons)
-        self._guards = [lexicon.guard for lexicon in lexicons if lexicon.guard is not None]
 
     @classmethod
     def from_files(cls, directory: Path = LEXICON_DIR, combos: Path = COMBOS_PATH,
@@ -152,11 +153,12 @@ class Engine:
 
     def judge(self, text: str, previous: DangerAssessment | None = None) -> Judgement:
         folded = matching_form(text)
-        hits = hits_in(folded, self._index.candidates(folded), self.lexicons) if folded else []
+        guards = guard_spans(folded, self.lexicons) if folded else []
+        hits = hits_in(folded, self._index.candidates(folded), guards) if folded else []
         own = summarise(hits)
         previous = previous or NO_DANGER
         assessment, fired = apply_combos(own, previous, self.combos)
-        raised = self._model_level(folded, hits)
+        raised = self._model_level(folded, guarded=bool(guards))
         if raised is None or raised <= own.level:
             return Judgement(assessment, tuple(hits), tuple(fired))
         # The conversation rules read the message's own level ("coming home" at concern after
@@ -168,10 +170,10 @@ class Engine:
             return Judgement(assessment, tuple(hits), tuple(fired))
         return Judgement(with_model, tuple(hits), tuple(fired_with_model), raised)
 
-    def _model_level(self, folded: str, hits: list[Hit]) -> DangerLevel | None:
+    def _model_level(self, folded: str, guarded: bool) -> DangerLevel | None:
         if self.second_opinion is None or not folded:
             return None
-        if any(guard.search(folded) for guard in self._guards):
+        if guarded:
             # The rules recognised a figure of speech ("this exam is killing me") or a denial
             # ("he doesn't hit me"): exactly where n-grams of "kill" or "hit" mislead the
             # model. Whatever else the rules found in the message still counts.

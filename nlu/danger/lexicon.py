@@ -61,6 +61,9 @@ class Lexicon:
     # Each guard alone, so overlapping guards all count (one alternation's matches cannot
     # overlap, and a short guard would hide a longer one starting inside it).
     guard_patterns: tuple[re.Pattern[str], ...] = ()
+    # Shared by every lexicon of a directory (``_guards.yaml``): words that make their whole
+    # sentence harmless (a named video game); see ``scene_spans``.
+    scene: re.Pattern[str] | None = None
 
 
 def matching_form(text: str) -> str:
@@ -213,6 +216,7 @@ def load_lexicon(path: Path) -> Lexicon:
         groups=groups,
         guard=guard,
         guard_patterns=guard_patterns,
+        scene=_scene(path.parent / SHARED_GUARDS),
     )
 
 
@@ -238,7 +242,6 @@ def _compile_guards(
     guards = data.get("guards") or []
     if not isinstance(guards, list):
         raise LexiconError(f"{path}: guards must be a list of patterns")
-    guards = [*guards, *_shared_guards(path.parent / SHARED_GUARDS)]
     folded = [check_pattern(f"{path}: guard #{i + 1}", g) for i, g in enumerate(guards)]
     if not folded:
         return None, ()
@@ -246,14 +249,33 @@ def _compile_guards(
     return combined, tuple(re.compile(bounded(pattern)) for pattern in folded)
 
 
-def _shared_guards(path: Path) -> list[Any]:
-    """Guards for every language (``_guards.yaml``), if the directory has them."""
+@lru_cache(maxsize=8)
+def _scene(path: Path) -> re.Pattern[str] | None:
+    """The shared scene words (``_guards.yaml``: ``scenes``) as one regex, if any."""
     if not path.exists():
-        return []
-    guards = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("guards") or []
-    if not isinstance(guards, list):
-        raise LexiconError(f"{path}: guards must be a list of patterns")
-    return guards
+        return None
+    scenes = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("scenes") or []
+    if not isinstance(scenes, list):
+        raise LexiconError(f"{path}: scenes must be a list of patterns")
+    folded = [check_pattern(f"{path}: scene #{i + 1}", raw) for i, raw in enumerate(scenes)]
+    return compile_checked(f"{path}: scenes", scenes, folded) if folded else None
+
+
+# A scene word covers its sentence, at most this far either side.
+SCENE_REACH = 60
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def scene_spans(text: str, scene: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """The sentence around each scene word, at most SCENE_REACH characters either side."""
+    spans = []
+    for match in scene.finditer(text) if scene is not None else ():
+        start = max(0, match.start() - SCENE_REACH)
+        before = [end.end() for end in _SENTENCE_END.finditer(text, start, match.start())]
+        after = _SENTENCE_END.search(text, match.end(), match.end() + SCENE_REACH)
+        spans.append((before[-1] if before else start,
+                      after.start() if after else min(len(text), match.end() + SCENE_REACH)))
+    return spans
 
 
 def lexicon_paths(directory: Path) -> Iterator[Path]:

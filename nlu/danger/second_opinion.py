@@ -17,11 +17,12 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nlu.danger.features import weighted
+from nlu.danger.features import tokens
 from nlu.types import DangerLevel
 
 FORMAT = "tryggchatt-danger-model/1"
@@ -45,21 +46,29 @@ class Scores:
 
 @dataclass(frozen=True)
 class SecondOpinion:
-    idf: dict[str, float]
-    # n-gram -> (weight towards acute, weight towards flagged)
-    weights: dict[str, tuple[float, float]]
+    # n-gram -> (idf, weight towards acute, weight towards flagged)
+    table: dict[str, tuple[float, float, float]]
     intercepts: tuple[float, float]
     acute_threshold: float
     flagged_threshold: float
     data_hash: str
 
     def scores(self, folded: str) -> Scores:
-        acute, flagged = self.intercepts
-        for token, value in weighted(folded, self.idf).items():
-            towards_acute, towards_flagged = self.weights.get(token, (0.0, 0.0))
-            acute += value * towards_acute
-            flagged += value * towards_flagged
-        return Scores(_sigmoid(acute), _sigmoid(flagged))
+        """Sublinear tf × idf, L2-normalised, dotted with each head's weights: the arithmetic
+        of scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` and ``LogisticRegression``
+        that trained it. N-grams the model never saw are left out, as there."""
+        squares = towards_acute = towards_flagged = 0.0
+        for token, count in Counter(tokens(folded)).items():
+            row = self.table.get(token)
+            if row is None:
+                continue
+            value = (1.0 + math.log(count)) * row[0]
+            squares += value * value
+            towards_acute += value * row[1]
+            towards_flagged += value * row[2]
+        norm = math.sqrt(squares) or 1.0
+        return Scores(_sigmoid(self.intercepts[0] + towards_acute / norm),
+                      _sigmoid(self.intercepts[1] + towards_flagged / norm))
 
     def level(self, folded: str) -> DangerLevel:
         scores = self.scores(folded)
@@ -84,9 +93,8 @@ class SecondOpinion:
         try:
             features = data["features"]
             return cls(
-                idf={token: float(row[0]) for token, row in features.items()},
-                weights={token: (float(row[1]), float(row[2])) for token, row in features.items()
-                         if row[1] or row[2]},
+                table={token: (float(row[0]), float(row[1]), float(row[2]))
+                       for token, row in features.items()},
                 intercepts=(float(data["intercepts"][0]), float(data["intercepts"][1])),
                 acute_threshold=float(data["thresholds"]["acute"]),
                 flagged_threshold=float(data["thresholds"]["flagged"]),

@@ -10,7 +10,7 @@ import pytest
 
 from nlu.danger import Engine, LexiconError, load_lexicons
 from nlu.danger.combos import load_combos
-from nlu.danger.engine import hits_in
+from nlu.danger.engine import guard_spans, hits_in
 from nlu.danger.lexicon import LEXICON_DIR, matching_form
 from nlu.types import DangerLevel
 
@@ -168,7 +168,8 @@ def test_skipping_groups_by_word_beginnings_never_loses_a_match() -> None:
     assert texts
     for text in texts:
         fast = list(engine.judge(text).hits)
-        assert fast == hits_in(matching_form(text), every_group, engine.lexicons), text
+        folded = matching_form(text)
+        assert fast == hits_in(folded, every_group, guard_spans(folded, engine.lexicons)), text
 
 
 def test_overlapping_guards_each_count(tmp_path: Path) -> None:
@@ -189,8 +190,12 @@ def test_overlapping_guards_each_count(tmp_path: Path) -> None:
     assert engine_for(tmp_path).assess(text).level is DangerLevel.NONE
 
 
-def test_shared_guards_apply_to_every_language(tmp_path: Path) -> None:
+def test_a_shared_scene_word_makes_its_sentence_harmless_in_every_language(tmp_path: Path) -> None:
     write(tmp_path, "sv.yaml", SV_THREAT)
-    write(tmp_path, "_guards.yaml", "guards: ['i fortnite[^.]*']\n")
-    assert engine_for(tmp_path).assess("i fortnite ska döda mig").level is DangerLevel.NONE
-    assert engine_for(tmp_path).assess("han ska döda mig").level is DangerLevel.ACUTE
+    write(tmp_path, "_guards.yaml", "scenes: ['fortnite']\n")
+    engine = engine_for(tmp_path)
+    assert engine.assess("han ska döda mig i fortnite ikväll").level is DangerLevel.NONE
+    assert engine.assess("i fortnite ska döda mig").level is DangerLevel.NONE
+    # Only its own sentence: the next one still counts.
+    assert engine.assess("vi spelar fortnite. han ska döda mig").level is DangerLevel.ACUTE
+    assert engine.assess("han ska döda mig").level is DangerLevel.ACUTE
