@@ -64,30 +64,39 @@ def _first_unguarded(regex: re.Pattern[str], text: str, guards: list[Span]) -> s
     return None
 
 
-def _group_hit(group: Group, lexicon: Lexicon, text: str, guards: list[Span]) -> Hit | None:
-    name = _first_unguarded(group.regex, text, guards)
-    if name is None and guards:
+# A guarded stretch of text, and the categories whose rules it silences (None: all).
+Guard = tuple[int, int, frozenset[str] | None]
+
+
+def _group_hit(group: Group, lexicon: Lexicon, text: str, guards: list[Guard]) -> Hit | None:
+    spans = [(start, end) for start, end, categories in guards
+             if categories is None or group.category in categories]
+    name = _first_unguarded(group.regex, text, spans)
+    if name is None and spans:
         # The alternation tried only the first alternative at each place; a longer one that
         # reaches past the guard would be missed. Rare, so check rule by rule only here.
         name = next((f"r{i}" for i, rx in enumerate(group.rule_regexes)
-                     if _first_unguarded(rx, text, guards) is not None), None)
+                     if _first_unguarded(rx, text, spans) is not None), None)
     if name is None:
         return None
     rule_id = group.rule_ids[int(name[1:])] if name.startswith("r") else group.rule_ids[0]
     return Hit(lexicon.lang, rule_id, group.level, group.category)
 
 
-def guard_spans(text: str, lexicons: Iterable[Lexicon]) -> list[Span]:
-    """Where any language's guard matches. A guard marks a harmless phrase ("this exam is
-    killing me", "namus şiddeti hakkında ödev"), whichever language's rule fires inside it.
-    Each guard is tried alone only in lexicons whose combined guard regex matched at all."""
+def guard_spans(text: str, lexicons: Iterable[Lexicon]) -> list[Guard]:
+    """Where any language's guard or a shared scene matches. A guard marks a harmless phrase
+    ("this exam is killing me", "namus şiddeti hakkında ödev"), whichever language's rule
+    fires inside it. Each guard is tried alone only in lexicons whose combined guard regex
+    matched at all."""
     lexicons = list(lexicons)
-    spans = [match.span() for lexicon in lexicons
-             if lexicon.guard is not None and lexicon.guard.search(text) is not None
-             for pattern in lexicon.guard_patterns for match in pattern.finditer(text)]
-    for scene in {id(lexicon.scene): lexicon.scene for lexicon in lexicons}.values():
-        spans.extend(scene_spans(text, scene))
-    return spans
+    guards: list[Guard] = [
+        (*match.span(), None) for lexicon in lexicons
+        if lexicon.guard is not None and lexicon.guard.search(text) is not None
+        for pattern in lexicon.guard_patterns for match in pattern.finditer(text)]
+    scenes = {id(scene): scene for lexicon in lexicons for scene in lexicon.scenes}
+    for scene in scenes.values():
+        guards.extend((start, end, scene.categories) for start, end in scene_spans(text, scene))
+    return guards
 
 
 class _GroupIndex:
@@ -115,7 +124,7 @@ class _GroupIndex:
         return [self.entries[position] for position in sorted(chosen)]
 
 
-def hits_in(folded: str, entries: Iterable[tuple[Lexicon, Group]], guards: list[Span]) -> list[Hit]:
+def hits_in(folded: str, entries: Iterable[tuple[Lexicon, Group]], guards: list[Guard]) -> list[Hit]:
     """Search these rule groups in already folded text (``matching_form``), ignoring matches
     inside the guard spans (``guard_spans``)."""
     hits: list[Hit] = []

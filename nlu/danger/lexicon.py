@@ -62,8 +62,8 @@ class Lexicon:
     # overlap, and a short guard would hide a longer one starting inside it).
     guard_patterns: tuple[re.Pattern[str], ...] = ()
     # Shared by every lexicon of a directory (``_guards.yaml``): words that make their whole
-    # sentence harmless (a named video game); see ``scene_spans``.
-    scene: re.Pattern[str] | None = None
+    # sentence harmless (a named video game, laughter); see ``scene_spans``.
+    scenes: tuple[Scene, ...] = ()
 
 
 def matching_form(text: str) -> str:
@@ -216,7 +216,7 @@ def load_lexicon(path: Path) -> Lexicon:
         groups=groups,
         guard=guard,
         guard_patterns=guard_patterns,
-        scene=_scene(path.parent / SHARED_GUARDS),
+        scenes=_scenes(path.parent / SHARED_GUARDS),
     )
 
 
@@ -249,27 +249,44 @@ def _compile_guards(
     return combined, tuple(re.compile(bounded(pattern)) for pattern in folded)
 
 
+@dataclass(frozen=True)
+class Scene:
+    """Words that make their sentence harmless: for every rule, or only for ``categories``."""
+
+    regex: re.Pattern[str]
+    categories: frozenset[str] | None
+
+
 @lru_cache(maxsize=8)
-def _scene(path: Path) -> re.Pattern[str] | None:
-    """The shared scene words (``_guards.yaml``: ``scenes``) as one regex, if any."""
+def _scenes(path: Path) -> tuple[Scene, ...]:
+    """The shared scenes (``_guards.yaml``: ``scenes``), if the directory has them."""
     if not path.exists():
-        return None
-    scenes = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("scenes") or []
-    if not isinstance(scenes, list):
-        raise LexiconError(f"{path}: scenes must be a list of patterns")
-    folded = [check_pattern(f"{path}: scene #{i + 1}", raw) for i, raw in enumerate(scenes)]
-    return compile_checked(f"{path}: scenes", scenes, folded) if folded else None
+        return ()
+    raw_scenes = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("scenes") or []
+    if not isinstance(raw_scenes, list):
+        raise LexiconError(f"{path}: scenes must be a list")
+    scenes = []
+    for number, raw in enumerate(raw_scenes, start=1):
+        where = f"{path}: scene #{number}"
+        pattern, categories = (raw.get("pattern"), raw.get("categories")) if isinstance(raw, dict) else (raw, None)
+        if categories is not None and (not isinstance(categories, list)
+                                       or not set(categories) <= set(DANGER_CATEGORIES)):
+            raise LexiconError(f"{where}: categories must be a list of {sorted(DANGER_CATEGORIES)}")
+        folded = check_pattern(where, pattern)
+        scenes.append(Scene(compile_checked(where, [pattern], [folded]),
+                            frozenset(categories) if categories is not None else None))
+    return tuple(scenes)
 
 
 # A scene word covers its sentence, at most this far either side.
-SCENE_REACH = 60
+SCENE_REACH = 80
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
-def scene_spans(text: str, scene: re.Pattern[str] | None) -> list[tuple[int, int]]:
+def scene_spans(text: str, scene: Scene) -> list[tuple[int, int]]:
     """The sentence around each scene word, at most SCENE_REACH characters either side."""
     spans = []
-    for match in scene.finditer(text) if scene is not None else ():
+    for match in scene.regex.finditer(text):
         start = max(0, match.start() - SCENE_REACH)
         before = [end.end() for end in _SENTENCE_END.finditer(text, start, match.start())]
         after = _SENTENCE_END.search(text, match.end(), match.end() + SCENE_REACH)

@@ -199,3 +199,33 @@ def test_a_shared_scene_word_makes_its_sentence_harmless_in_every_language(tmp_p
     # Only its own sentence: the next one still counts.
     assert engine.assess("vi spelar fortnite. han ska döda mig").level is DangerLevel.ACUTE
     assert engine.assess("han ska döda mig").level is DangerLevel.ACUTE
+
+
+def test_a_scene_limited_to_categories_silences_only_those(tmp_path: Path) -> None:
+    write(tmp_path, "sv.yaml", """\
+        lang: sv
+        rules:
+          - id: threat_to_kill.explicit
+            category: threat_to_kill
+            level: acute
+            patterns: ['döda mig']
+          - id: violence_now.ongoing
+            category: violence_now
+            level: acute
+            patterns: ['slår mig nu']
+        """)
+    write(tmp_path, "_guards.yaml", """\
+        scenes:
+          - pattern: 'haha'
+            categories: [threat_to_kill]
+        """)
+    engine = engine_for(tmp_path)
+    assert engine.assess("syrran kommer döda mig om jag tar laddaren haha").level is DangerLevel.NONE
+    assert engine.assess("han slår mig nu haha").level is DangerLevel.ACUTE
+    assert engine.assess("han ska döda mig").level is DangerLevel.ACUTE
+
+
+def test_the_shipped_laughter_scene_keeps_violence_but_not_a_joking_kill() -> None:
+    rules = Engine(load_lexicons(LEXICON_DIR), load_combos())
+    assert rules.assess("my sister will kill me if i take her charger, took it haha").level < DangerLevel.HIGH
+    assert rules.assess("he is hitting me right now haha").level is DangerLevel.ACUTE
