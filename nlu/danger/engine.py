@@ -147,6 +147,14 @@ def summarise(hits: list[Hit]) -> DangerAssessment:
     )
 
 
+def _context_signal_only(hits: list[Hit]) -> bool:
+    """Only "he is coming home" and the like: a sign the rules file at concern because it means
+    danger only after earlier messages (``_combos.yaml``). The conversation rules decide it;
+    the model, which sees one message, is not asked."""
+    return bool(hits) and all(hit.level is DangerLevel.CONCERN and hit.category == "violence_now"
+                              for hit in hits)
+
+
 class Engine:
     def __init__(self, lexicons: tuple[Lexicon, ...], combos: tuple[Combo, ...],
                  second_opinion: SecondOpinion | None = None) -> None:
@@ -167,7 +175,7 @@ class Engine:
         own = summarise(hits)
         previous = previous or NO_DANGER
         assessment, fired = apply_combos(own, previous, self.combos)
-        raised = self._model_level(folded, guarded=bool(guards))
+        raised = None if _context_signal_only(hits) else self._model_level(folded, bool(guards))
         if raised is None or raised <= own.level:
             return Judgement(assessment, tuple(hits), tuple(fired))
         # The conversation rules read the message's own level ("coming home" at concern after
