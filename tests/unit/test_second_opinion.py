@@ -92,13 +92,30 @@ def test_an_idiom_the_rules_recognise_is_not_handed_to_the_model() -> None:
     assert engine.assess("the hangover is killing me").level is DangerLevel.NONE
 
 
-def test_conversation_rules_still_see_the_rules_level_when_the_model_raises() -> None:
-    # "He is coming home now" after past violence is acute by a conversation rule that reads
-    # the message at concern; a model raising it to high must not hide that.
+def test_he_is_coming_home_is_left_to_the_conversation_rules() -> None:
+    # A sign the rules keep at concern because only earlier messages make it dangerous: the
+    # model, which sees one message, is not asked; after past violence it is acute.
     engine = Engine(load_lexicons(), load_combos(), always(DangerLevel.HIGH))
     before = DangerAssessment(DangerLevel.HIGH, frozenset({"violence_now"}))
+    assert engine.assess("he is on his way home now", NO_DANGER).level is DangerLevel.CONCERN
     assert engine.assess("he is on his way home now", before).level is DangerLevel.ACUTE
-    assert engine.assess("he is on his way home now", NO_DANGER).level is DangerLevel.HIGH
+
+
+def test_conversation_rules_run_on_the_rules_view_and_on_the_raised_one(tmp_path: Path) -> None:
+    # A conversation rule that reads this message at concern at most must still fire when the
+    # model raises the message: both views are tried and the higher stands.
+    (tmp_path / "en.yaml").write_text(
+        "lang: en\nrules:\n  - id: fear.any\n    category: stalking_control\n    level: concern\n"
+        "    patterns: ['scared']\n", encoding="utf-8")
+    (tmp_path / "_combos.yaml").write_text(
+        "combos:\n  - id: violence.then_fear\n    previous: {min_level: high}\n"
+        "    current: {categories: [stalking_control], max_level: concern}\n    level: acute\n",
+        encoding="utf-8")
+    engine = Engine(load_lexicons(tmp_path), load_combos(tmp_path / "_combos.yaml"),
+                    always(DangerLevel.HIGH))
+    before = DangerAssessment(DangerLevel.HIGH, frozenset({"violence_now"}))
+    assert engine.assess("i am so scared", before).level is DangerLevel.ACUTE
+    assert engine.assess("i am so scared", NO_DANGER).level is DangerLevel.HIGH
 
 
 def test_a_missing_model_means_rules_only_and_a_broken_one_stops_the_start(tmp_path: Path) -> None:
