@@ -13,8 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nlu.danger import assess
+from nlu.danger import Engine
 from nlu.types import DangerAssessment, DangerLevel
+
+# These test the lexicons, so they run on the rules alone; what the second-opinion model adds
+# (and the false alarms it costs) is measured by `make danger-eval`, not asserted message by
+# message: a retrained model moves single borderline messages either way.
+assess = Engine.from_files().assess
 
 ACUTE, HIGH, NONE = DangerLevel.ACUTE, DangerLevel.HIGH, DangerLevel.NONE
 BS_LEXICON = Path(__file__).resolve().parents[2] / "nlu" / "danger" / "bs.yaml"
