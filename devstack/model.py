@@ -16,10 +16,19 @@ from devstack.services import PROJECT_ROOT, RASA_ENV, rasa_binary
 
 RASA_DIR = PROJECT_ROOT / "nlu" / "rasa"
 MODEL_DIR = PROJECT_ROOT / "var" / "models"
+# Our own components (config.yml names them by module path). Rasa finds them because it puts
+# its working directory on sys.path, so Rasa is always started with cwd=RASA_DIR.
+COMPONENTS = "tryggchatt_rasa"
+
+
+def training_data() -> list[Path]:
+    return sorted((RASA_DIR / "data").glob("*.yml"))
 
 
 def training_inputs() -> list[Path]:
-    return [RASA_DIR / "config.yml", RASA_DIR / "domain.yml", *sorted((RASA_DIR / "data").glob("*.yml"))]
+    """Everything the model is made from, our own Rasa components' code included."""
+    components = sorted((RASA_DIR / COMPONENTS).glob("*.py"))
+    return [RASA_DIR / "config.yml", RASA_DIR / "domain.yml", *components, *training_data()]
 
 
 def content_hash() -> str:
@@ -43,7 +52,7 @@ def ensure_model(log: bool = True) -> Path:
             print(f"[model] up to date: {path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
         return path
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
-    files = len(training_inputs()) - 2
+    files = len(training_data())
     print(f"[model] nlu/ changed: training the Rasa NLU model from {files} data files "
           "(1–5 minutes on 2 cores)…", file=sys.stderr)
     started = time.monotonic()
@@ -57,7 +66,7 @@ def ensure_model(log: bool = True) -> Path:
     ]
     log_path = MODEL_DIR / "train.log"
     with log_path.open("wb") as out:
-        result = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, check=False,
+        result = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, cwd=RASA_DIR, check=False,
                                 env={**os.environ, **RASA_ENV})
     if result.returncode != 0 or not path.exists():
         tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-30:])

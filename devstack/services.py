@@ -157,7 +157,8 @@ def start_rasa(model_path: Path, port: int, log_path: Path, timeout: float = 180
     ]
     env = RASA_ENV
     url = f"http://127.0.0.1:{port}"
-    service = spawn("rasa", url, argv, log_path, env=env)
+    # cwd: Rasa imports our own components (nlu/rasa/tryggchatt_rasa) from its working directory.
+    service = spawn("rasa", url, argv, log_path, env=env, cwd=PROJECT_ROOT / "nlu" / "rasa")
     wait_until(lambda: _rasa_model_loaded(url), service, timeout=timeout)
     return service
 

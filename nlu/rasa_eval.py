@@ -55,6 +55,10 @@ from nlu.normalize import fold
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RASA_DIR = PROJECT_ROOT / "nlu" / "rasa"
+# config.yml names our own components by module path (nlu/rasa/tryggchatt_rasa); `rasa` puts
+# its working directory on sys.path, training in this process needs the same.
+if str(RASA_DIR) not in sys.path:
+    sys.path.insert(0, str(RASA_DIR))
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
 # bot/settings.py rasa_min_confidence (not imported: this runs in the Rasa environment).
@@ -209,7 +213,7 @@ def time_full_training(workdir: Path) -> float:
     started = time.monotonic()
     log_path = workdir / "full-train.log"
     with log_path.open("wb") as log:
-        result = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+        result = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, cwd=RASA_DIR)
     if result.returncode != 0:
         raise SystemExit(f"full training failed, see {log_path}")
     return time.monotonic() - started
