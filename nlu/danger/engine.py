@@ -147,12 +147,17 @@ def summarise(hits: list[Hit]) -> DangerAssessment:
     )
 
 
-def _context_signal_only(hits: list[Hit]) -> bool:
+# A message this short that says no more than "he is coming home" is all context signal.
+CONTEXT_SIGNAL_MAX_WORDS = 8
+
+
+def _context_signal_only(hits: list[Hit], folded: str) -> bool:
     """Only "he is coming home" and the like: a sign the rules file at concern because it means
     danger only after earlier messages (``_combos.yaml``). The conversation rules decide it;
-    the model, which sees one message, is not asked."""
-    return bool(hits) and all(hit.level is DangerLevel.CONCERN and hit.category == "violence_now"
-                              for hit in hits)
+    the model, which sees one message, is not asked. A longer message says more than that
+    ("he's on his way home drunk and said tonight I'll see"), and the model reads the rest."""
+    return (bool(hits) and len(folded.split()) <= CONTEXT_SIGNAL_MAX_WORDS
+            and all(hit.level is DangerLevel.CONCERN and hit.category == "violence_now" for hit in hits))
 
 
 class Engine:
@@ -175,7 +180,7 @@ class Engine:
         own = summarise(hits)
         previous = previous or NO_DANGER
         assessment, fired = apply_combos(own, previous, self.combos)
-        raised = None if _context_signal_only(hits) else self._model_level(folded, bool(guards))
+        raised = None if _context_signal_only(hits, folded) else self._model_level(folded, bool(guards))
         if raised is None or raised <= own.level:
             return Judgement(assessment, tuple(hits), tuple(fired))
         # The conversation rules read the message's own level ("coming home" at concern after

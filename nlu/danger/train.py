@@ -152,7 +152,7 @@ def cross_validate(folds: int = 5) -> str:
     labelled = [i for i, row in enumerate(rows) if row.expected is not None]
     ordinary = [i for i, row in enumerate(rows) if row.expected is None]
     lexicons, combos = load_lexicons(), load_combos()
-    thresholds = (0.4, 0.5, 0.6, 0.7)
+    thresholds = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
     got: dict[float, dict[int, DangerLevel]] = {t: {} for t in thresholds}
     splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
     strata = [int(rows[i].expected or 0) for i in labelled]
@@ -170,9 +170,9 @@ def cross_validate(folds: int = 5) -> str:
     benign_rows = [i for i in labelled if rows[i].expected is DangerLevel.NONE]
     for threshold, levels in got.items():
         lines.append(
-            f"{threshold:9.2f}  {_share(levels, acute_rows, DangerLevel.ACUTE):12.2f}"
-            f"  {_share(levels, flagged_rows, DangerLevel.HIGH):14.2f}"
-            f"  {_share(levels, benign_rows, DangerLevel.HIGH):14.2f}")
+            f"{threshold:9.2f}  {_share(levels, acute_rows, DangerLevel.ACUTE):12.3f}"
+            f"  {_share(levels, flagged_rows, DangerLevel.HIGH):14.3f}"
+            f"  {_share(levels, benign_rows, DangerLevel.HIGH):14.3f}")
     return "\n".join(lines)
 
 

@@ -101,6 +101,14 @@ def test_he_is_coming_home_is_left_to_the_conversation_rules() -> None:
     assert engine.assess("he is on his way home now", before).level is DangerLevel.ACUTE
 
 
+def test_a_longer_message_that_also_says_he_is_coming_is_read_by_the_model() -> None:
+    # "Coming home" is no reason to ignore what else the message says.
+    engine = Engine(load_lexicons(), load_combos(), always(DangerLevel.ACUTE))
+    text = "he is on his way home now, drunk, and he said tonight i will finally see"
+    assert RULES_ONLY.assess(text).level is DangerLevel.CONCERN
+    assert engine.assess(text).level is DangerLevel.ACUTE
+
+
 def test_conversation_rules_run_on_the_rules_view_and_on_the_raised_one(tmp_path: Path) -> None:
     # A conversation rule that reads this message at concern at most must still fire when the
     # model raises the message: both views are tried and the higher stands.
