@@ -340,12 +340,8 @@ def render_holdout_report(
             f"| {r.lang} | {r.examples} | {percent(r.acted_accuracy)} | {percent(r.served_accuracy)} | "
             f"{percent(r.top_accuracy)} | {percent(r.fallback_rate)} | {r.macro_f1:.3f} |"
         )
-    lines += ["", "## Worst confusions per language (true → acted on, count)", ""]
-    for r in results:
-        pairs = "; ".join(f"{t} → {s} ({n})" for t, s, n in r.confusions) or "none"
-        lines.append(f"- **{r.lang}**: {pairs}")
-    everywhere = "; ".join(f"{t} → {s} ({n})" for t, s, n in overall.confusions) or "none"
-    lines += ["", f"All languages together: {everywhere}"]
+    # No confusions: which intents a held-out set's messages were taken for is exactly what
+    # would invite tuning against it (docs/holdout.md). The table only.
     return "\n".join(lines) + "\n"
 
 
