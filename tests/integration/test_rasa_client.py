@@ -70,3 +70,32 @@ def restart_like(stopped: Service, log_path: Path) -> Service:
     port = urlsplit(stopped.url).port
     assert port is not None
     return start_rasa(model, port, log_path)
+
+
+async def test_the_intent_classifier_gives_probabilities_and_doubts_gibberish(
+    rasa_server: Service,
+) -> None:
+    # Our own classifier (nlu/rasa/tryggchatt_rasa/linear_svm.py) turns SVM scores into
+    # confidences; the bot's fallback and Rasa's FallbackClassifier rely on them meaning
+    # something: a ranked list of probabilities, high for a plain request, low for noise.
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        async def parse(text: str) -> dict[str, object]:
+            async with session.post(f"{rasa_server.url}/model/parse", json={"text": text}) as response:
+                assert response.status == 200
+                result: dict[str, object] = await response.json()
+                return result
+
+        plain = await parse(HUMAN_EN)
+        noise = await parse("xqzv brrt klmnop wuggle")
+    ranking = plain["intent_ranking"]
+    assert isinstance(ranking, list) and ranking
+    confidences = [float(item["confidence"]) for item in ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(0.0 <= c <= 1.0 for c in confidences) and sum(confidences) <= 1.0 + 1e-6
+    assert plain["intent"] == {"name": "request_human", "confidence": confidences[0]}
+    assert confidences[0] >= 0.5
+    top_noise = noise["intent"]
+    assert isinstance(top_noise, dict)
+    assert top_noise["name"] in ("nlu_fallback", "out_of_scope") or float(top_noise["confidence"]) < 0.3
