@@ -229,3 +229,13 @@ def test_the_shipped_laughter_scene_keeps_violence_but_not_a_joking_kill() -> No
     rules = Engine(load_lexicons(LEXICON_DIR), load_combos())
     assert rules.assess("my sister will kill me if i take her charger, took it haha").level < DangerLevel.HIGH
     assert rules.assess("he is hitting me right now haha").level is DangerLevel.ACUTE
+
+
+def test_a_short_game_name_inside_an_ordinary_word_is_no_game() -> None:
+    # "gta" inside Somali "toogtay" (he shot) or "xigta" (next) once made the whole sentence
+    # play and silenced a shooting and a strangling.
+    rules = Engine(load_lexicons(LEXICON_DIR), load_combos())
+    assert rules.assess("wuu i toogtay").level is DangerLevel.ACUTE
+    assert rules.assess("qoorta ayuu iga qabtay, wuxuu yiri marka xigta ma sii deyn doono").level \
+        is DangerLevel.ACUTE
+    assert rules.assess("my brother killed me 20 times in gta 5 lol").level is DangerLevel.NONE
