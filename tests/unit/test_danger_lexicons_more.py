@@ -266,3 +266,33 @@ def test_every_latin_bosnian_pattern_has_its_cyrillic_mirror(
     missing = [p for p in latin if to_serbian_cyrillic(p) not in patterns]
     assert latin, f"{where}: no Latin patterns"
     assert not missing, f"{where}: no Cyrillic mirror for {missing}"
+
+
+# Round N (2026-12-04): what a fresh blind round showed, as word families.
+@pytest.mark.parametrize("text", [
+    "dopiero co mnie zgwałcił i poszedł spać",           # pl: raped just now
+    "мене щойно зґвалтував колишній",                    # uk
+    "vino hace una hora y me forzó, estoy temblando",    # es
+    "przed chwilą walnął mnie głową o kafelki",          # pl: hit just now
+    "stojim na balkonu osmi sprat i ne mogu više",       # bs: the place and despair
+])
+def test_what_has_just_happened_is_acute(text: str) -> None:
+    assert level_of(text) is DangerLevel.ACUTE
+
+
+@pytest.mark.parametrize("text", [
+    "sjedim na balkonu i pijem kafu",
+    "üniversitede ödev yazıyorum, isveçte namus cinayetlerine karşı yasalar hakkında kaynak var mı?",
+    "haberlerde eşi tarafından öldürülen kadını okudum, çok üzüldüm",
+    "شفت خبر بالتلفزيون عن امرأة قتلها زوجها في مالمو",
+    "¿cómo se mata un pulpo para hacerlo a la gallega?",
+    "ta sesja mnie zabije serio",
+    "цей екзамен з шведської мене вб'є",
+    "my character got stabbed to death in elden ring again",
+])
+def test_topics_news_and_idioms_are_not_flagged(text: str) -> None:
+    assert level_of(text) < DangerLevel.HIGH
+
+
+def test_a_news_guard_does_not_hide_a_threat_to_the_writer_in_the_same_language() -> None:
+    assert level_of("haberlerde okudum. kocam beni öldüreceğini söyledi") is DangerLevel.ACUTE
