@@ -68,3 +68,15 @@ def test_without_context_a_weapon_word_alone_is_only_a_concern() -> None:
 def test_a_weapon_in_the_same_message_as_a_threat_is_acute() -> None:
     assert assess("he threatened me, there is a gun in his car").level is DangerLevel.ACUTE
     assert assess("han hotade mig och det finns en kniv i köket").level is DangerLevel.ACUTE
+
+
+def test_an_eerie_calm_after_a_threat_to_kill_is_acute_but_only_then() -> None:
+    # Rounds M and O: writers who had not seen the rules labelled "he has been so quiet all
+    # evening" after a death threat acute, in four languages.
+    for threat, calm in [
+        ("he said he would kill me if I ever left", "he's been really quiet all evening"),
+        ("han sa att han ska döda mig om jag går", "han var jättelugn när han kom hem"),
+        ("se sano että se tappaa mut jos mä lähden", "se on ollu koko illan tosi hiljaa"),
+    ]:
+        assert assess(calm).level < DangerLevel.HIGH
+        assert assess(calm, running(threat)).level is DangerLevel.ACUTE
