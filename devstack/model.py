@@ -12,12 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-from devstack.services import PROJECT_ROOT, RASA_ENV, rasa_binary
+from devstack.services import PROJECT_ROOT, RASA_DIR, RASA_ENV, rasa_binary
 
-RASA_DIR = PROJECT_ROOT / "nlu" / "rasa"
 MODEL_DIR = PROJECT_ROOT / "var" / "models"
-# Our own components (config.yml names them by module path). Rasa finds them because it puts
-# its working directory on sys.path, so Rasa is always started with cwd=RASA_DIR.
+# Our own components (config.yml names them by module path); see RASA_DIR in services.py.
 COMPONENTS = "tryggchatt_rasa"
 
 

@@ -23,6 +23,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RASA_VENV = PROJECT_ROOT / ".venv-rasa"
 # Rasa reports telemetry and errors (Sentry) to the internet by default: never from here —
 # an error report could carry what a person wrote.
+# Rasa's config, data and our own components (nlu/rasa/tryggchatt_rasa), which Rasa imports
+# from its working directory: every `rasa` command runs with cwd=RASA_DIR.
+RASA_DIR = PROJECT_ROOT / "nlu" / "rasa"
 RASA_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",
     "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -158,7 +161,7 @@ def start_rasa(model_path: Path, port: int, log_path: Path, timeout: float = 180
     env = RASA_ENV
     url = f"http://127.0.0.1:{port}"
     # cwd: Rasa imports our own components (nlu/rasa/tryggchatt_rasa) from its working directory.
-    service = spawn("rasa", url, argv, log_path, env=env, cwd=PROJECT_ROOT / "nlu" / "rasa")
+    service = spawn("rasa", url, argv, log_path, env=env, cwd=RASA_DIR)
     wait_until(lambda: _rasa_model_loaded(url), service, timeout=timeout)
     return service
 

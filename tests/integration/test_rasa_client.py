@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import aiohttp
 import pytest
 
 from devstack.services import Service, start_rasa
@@ -78,8 +79,6 @@ async def test_the_intent_classifier_gives_probabilities_and_doubts_gibberish(
     # Our own classifier (nlu/rasa/tryggchatt_rasa/linear_svm.py) turns SVM scores into
     # confidences; the bot's fallback and Rasa's FallbackClassifier rely on them meaning
     # something: a ranked list of probabilities, high for a plain request, low for noise.
-    import aiohttp
-
     async with aiohttp.ClientSession() as session:
         async def parse(text: str) -> dict[str, object]:
             async with session.post(f"{rasa_server.url}/model/parse", json={"text": text}) as response:
